@@ -1,0 +1,169 @@
+//! The command line: `serve` (default), `migrate`, `check --deploy`.
+
+use std::process::ExitCode;
+
+use actix_web::HttpServer;
+use clap::{Parser, Subcommand, ValueEnum};
+use migration::{Migrator, MigratorTrait};
+
+use crate::app::{JWKS_REFETCH_INTERVAL, build_app, build_state};
+use crate::config::deploy::{Severity, findings};
+use crate::config::{Config, DEV_SECRET_KEY};
+use crate::{db, telemetry};
+
+/// `paidloop` command line.
+#[derive(Debug, Parser)]
+#[command(name = "paidloop", version, about = "The Paidloop SaaS server")]
+pub struct Cli {
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API.
+    Serve,
+    /// Apply, roll back or inspect the schema migrations.
+    Migrate {
+        /// up (default), down, status or fresh (drop everything and re-apply).
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
+        /// How many migrations to apply or roll back (default: all for up, one for down).
+        #[arg(long)]
+        steps: Option<u32>,
+    },
+    /// Check the configuration; with --deploy, against the production rules.
+    Check {
+        /// Apply the production rules (`spec/CONFIG.md`).
+        #[arg(long)]
+        deploy: bool,
+    },
+}
+
+/// The migration actions.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MigrateAction {
+    /// Apply pending migrations.
+    Up,
+    /// Roll back the last migration(s).
+    Down,
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop every table and apply all migrations again.
+    Fresh,
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve().await.map(|()| ExitCode::SUCCESS),
+        Command::Migrate { action, steps } => migrate(action, steps).await.map(|()| ExitCode::SUCCESS),
+        Command::Check { deploy } => Ok(check(deploy)),
+    }
+}
+
+fn load() -> Result<Config, String> {
+    Config::from_env().map_err(|err| err.to_string())
+}
+
+async fn serve() -> Result<(), String> {
+    let config = load()?;
+    let problems = config.startup_problems();
+    if !problems.is_empty() {
+        return Err(format!(
+            "refusing to start:\n  - {}",
+            problems.join("\n  - ")
+        ));
+    }
+    telemetry::init(&config);
+    if config.app.secret_key.is_none() {
+        tracing::warn!(
+            "APP_SECRET_KEY is unset: using the fixed development key {DEV_SECRET_KEY:.16}…; never do this in production"
+        );
+    }
+    let conn = db::connect(&config.app.database_url, config.app.database_max_connections)
+        .await
+        .map_err(|err| format!("cannot open DATABASE_URL: {err}"))?;
+    if config.app.auto_migrate {
+        db::migrate_up(&conn)
+            .await
+            .map_err(|err| format!("migrations failed: {err}"))?;
+    }
+    let addr = (config.app.host.clone(), config.app.port);
+    if config.dev_auth_active() {
+        tracing::warn!("development sign-in is ON (POST /api/dev/session/)");
+    }
+    let state = build_state(config, conn, JWKS_REFETCH_INTERVAL)?;
+    tracing::info!(host = %addr.0, port = addr.1, "paidloop listening");
+    HttpServer::new(move || build_app(state.clone()))
+        .bind(addr.clone())
+        .map_err(|err| format!("cannot listen on {}:{}: {err}", addr.0, addr.1))?
+        .shutdown_timeout(30)
+        .run()
+        .await
+        .map_err(|err| format!("server error: {err}"))
+}
+
+async fn migrate(action: MigrateAction, steps: Option<u32>) -> Result<(), String> {
+    let config = load()?;
+    let conn = db::connect(&config.app.database_url, 1)
+        .await
+        .map_err(|err| format!("cannot open DATABASE_URL: {err}"))?;
+    let result = match action {
+        MigrateAction::Up => Migrator::up(&conn, steps).await,
+        MigrateAction::Down => Migrator::down(&conn, Some(steps.unwrap_or(1))).await,
+        MigrateAction::Fresh => Migrator::fresh(&conn).await,
+        MigrateAction::Status => {
+            let migrations = Migrator::get_migration_with_status(&conn)
+                .await
+                .map_err(|err| err.to_string())?;
+            for m in migrations {
+                println!("{:<10} {}", format!("{:?}", m.status()), m.name());
+            }
+            Ok(())
+        }
+    };
+    result.map_err(|err| format!("migrate {action:?} failed: {err}"))
+}
+
+fn check(deploy: bool) -> ExitCode {
+    let config = match load() {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("ERROR   {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The deploy rules include every start-up rule, so each problem prints once.
+    let problems: Vec<(Severity, String)> = if deploy {
+        findings(&config)
+            .into_iter()
+            .map(|f| (f.severity, f.message))
+            .collect()
+    } else {
+        config
+            .startup_problems()
+            .into_iter()
+            .map(|p| (Severity::Error, p))
+            .collect()
+    };
+    let mut failed = false;
+    for (severity, message) in problems {
+        let label = match severity {
+            Severity::Error => {
+                failed = true;
+                "ERROR  "
+            }
+            Severity::Warning => "WARNING",
+        };
+        eprintln!("{label} {message}");
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        println!("configuration OK{}", if deploy { " for deploy" } else { "" });
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,19 @@
+//! The Paidloop server: configuration, routes, services and persistence glue.
+//!
+//! Handlers in [`routes`] parse a request, call one function in [`services`], and map
+//! its result to a response. Services own transactions and call the pure domain crates.
+//! The binary (`src/main.rs`) is a thin command line over [`cli`].
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod http;
+pub mod routes;
+pub mod services;
+pub mod state;
+pub mod telemetry;
+pub mod views;

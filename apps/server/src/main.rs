@@ -1,0 +1,23 @@
+//! `paidloop`: serve the API, manage the schema, check a deploy configuration.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = paidloop_server::cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("paidloop: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(paidloop_server::cli::run(cli)) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("paidloop: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

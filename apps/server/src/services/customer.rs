@@ -1,0 +1,74 @@
+//! The caller's customer account: billing identity edits.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::entities::customer_accounts;
+use crate::error::ApiError;
+use crate::services::validate::{Errors, looks_like_email};
+
+/// PATCH body: any subset of the editable fields.
+#[derive(Debug, Default, Deserialize)]
+pub struct CustomerPatch {
+    /// Where receipts go.
+    pub billing_email: Option<String>,
+    /// Name on invoices.
+    pub full_name: Option<String>,
+    /// Company on invoices.
+    pub company_name: Option<String>,
+    /// Two-letter country code, any case.
+    pub country: Option<String>,
+    /// VAT or tax number.
+    pub tax_id: Option<String>,
+    /// Free-form object.
+    pub metadata: Option<Value>,
+}
+
+/// Applies a PATCH to the account, all fields checked before anything is written.
+pub async fn patch<C: ConnectionTrait>(
+    db: &C,
+    account: customer_accounts::Model,
+    input: &CustomerPatch,
+) -> Result<customer_accounts::Model, ApiError> {
+    let mut errors = Errors::default();
+    let mut row = account.into_active_model();
+    if let Some(email) = &input.billing_email {
+        let email = errors.text("billing_email", email, 254);
+        if !email.is_empty() && !looks_like_email(&email) {
+            errors.add("billing_email", "Enter a valid email address.");
+        }
+        row.billing_email = Set(email);
+    }
+    if let Some(name) = &input.full_name {
+        row.full_name = Set(errors.text("full_name", name, 180));
+    }
+    if let Some(company) = &input.company_name {
+        row.company_name = Set(errors.text("company_name", company, 180));
+    }
+    if let Some(country) = &input.country {
+        let country = country.trim().to_ascii_uppercase();
+        if !country.is_empty()
+            && (country.chars().count() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            errors.add("country", "Use a 2-letter ISO country code.");
+        }
+        row.country = Set(country);
+    }
+    if let Some(tax_id) = &input.tax_id {
+        row.tax_id = Set(errors.text("tax_id", tax_id, 64));
+    }
+    if let Some(metadata) = &input.metadata {
+        if !metadata.is_object() {
+            errors.add("metadata", "Expected a JSON object.");
+        }
+        row.metadata = Set(metadata.clone());
+    }
+    errors.finish()?;
+    if !row.is_changed() {
+        return Ok(row.try_into_model()?);
+    }
+    row.updated_at = Set(Utc::now());
+    Ok(row.update(db).await?)
+}

@@ -1,0 +1,90 @@
+//! Collecting field errors, so one 400 lists every bad field at once.
+
+use crate::error::{ApiError, FieldErrors};
+
+/// Accumulates per-field messages.
+#[derive(Debug, Default)]
+pub struct Errors(FieldErrors);
+
+impl Errors {
+    /// Records `message` against `field`.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.into());
+    }
+
+    /// Trims `value`; records an error when it is longer than `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        let len = value.chars().count();
+        if len > max {
+            self.add(
+                field,
+                format!("Ensure this field has no more than {max} characters (it has {len})."),
+            );
+        }
+        value.to_owned()
+    }
+
+    /// Like [`Errors::text`], and also refuses an empty value.
+    pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = self.text(field, value, max);
+        if value.is_empty() {
+            self.add(field, "This field may not be blank.");
+        }
+        value
+    }
+
+    /// `Ok` when nothing was recorded, else the 400.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+/// A loose email shape check: one `@`, something before it, a dotted domain after it.
+pub fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !value.chars().any(char::is_whitespace)
+        && value.len() <= 254
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_trims_and_counts_characters_not_bytes() {
+        let mut errors = Errors::default();
+        assert_eq!(errors.text("name", "  héllo ", 5), "héllo");
+        assert!(errors.finish().is_ok());
+        let mut errors = Errors::default();
+        errors.text("name", "abcdef", 5);
+        errors.required_text("other", "   ", 5);
+        let Err(ApiError::Validation(fields)) = errors.finish() else {
+            panic!("expected a validation error");
+        };
+        assert!(fields.contains_key("name") && fields.contains_key("other"));
+    }
+
+    #[test]
+    fn emails_need_a_dotted_domain() {
+        assert!(looks_like_email("a@b.co"));
+        assert!(!looks_like_email("a@b"));
+        assert!(!looks_like_email("@b.co"));
+        assert!(!looks_like_email("a b@c.co"));
+        assert!(!looks_like_email("a@@b.co"));
+    }
+}

@@ -1,0 +1,23 @@
+//! What every handler can reach: configuration, the pool, the token verifier.
+
+use std::sync::Arc;
+
+use paidloop_clerk::JwtVerifier;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::dev::DevSigner;
+use crate::config::Config;
+
+/// Shared, read-only application state (cheap to clone: everything is behind `Arc`s or
+/// is a pool handle).
+#[derive(Clone)]
+pub struct AppState {
+    /// The parsed configuration.
+    pub config: Arc<Config>,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Verifies Clerk (and, in development, local) session tokens.
+    pub verifier: Arc<JwtVerifier>,
+    /// Mints local session tokens; `Some` only with `APP_DEBUG` and `DEV_AUTH_ENABLED`.
+    pub dev_signer: Option<Arc<DevSigner>>,
+}

@@ -1,0 +1,317 @@
+//! `TestApp`: a real Paidloop server on a random port, with its own fresh database and
+//! its own fake Clerk (a wiremock server publishing the JWKS).
+//!
+//! The database is a SQLite file in a temp folder, or, when `TEST_DATABASE_URL` is set,
+//! a new Postgres database created for this test and dropped afterwards.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::HttpServer;
+use actix_web::dev::ServerHandle;
+use chrono::Utc;
+use paidloop_clerk::testing::{TestKey, TestKeys};
+use paidloop_server::app::{build_app, build_state};
+use paidloop_server::config::Config;
+use paidloop_server::db;
+use reqwest::{Method, RequestBuilder};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The issuer test tokens carry.
+pub const ISSUER: &str = "https://clerk.paidloop.test";
+/// The SPA origin the tests trust.
+pub const SPA_ORIGIN: &str = "http://localhost:5173";
+/// The `kid` of the key the fake Clerk publishes.
+pub const KID: &str = "test-key-a";
+/// Where the fake Clerk serves its keys.
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+
+/// The test's own database, removed when the test ends.
+enum DbGuard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs inside the test's runtime; use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Makes an empty database for one test and returns its URL.
+async fn fresh_database() -> (String, DbGuard) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("paidloop_t_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("TEST_DATABASE_URL is reachable");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create the test database");
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(base, _)| base);
+            let url = format!("{base}/{name}");
+            (url, DbGuard::Postgres { admin_url, name })
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!(
+                "sqlite://{}/paidloop.sqlite3?mode=rwc",
+                dir.path().display()
+            );
+            (url, DbGuard::Sqlite(dir))
+        }
+    }
+}
+
+/// Settings for [`TestApp`]: environment overrides and the JWKS refetch interval.
+pub struct Spawn {
+    env: HashMap<String, String>,
+    refetch: Duration,
+}
+
+impl Spawn {
+    /// Sets (or, with an empty value, unsets) one configuration variable.
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.insert(name.to_owned(), value.to_owned());
+        self
+    }
+
+    /// How often an unknown `kid` may trigger a JWKS refetch.
+    pub fn refetch_interval(mut self, interval: Duration) -> Self {
+        self.refetch = interval;
+        self
+    }
+
+    /// Starts the server.
+    pub async fn start(self) -> TestApp {
+        let clerk = MockServer::start().await;
+        let (database_url, guard) = fresh_database().await;
+        let mut env: HashMap<String, String> = [
+            ("APP_DEBUG", "false"),
+            (
+                "APP_SECRET_KEY",
+                "t3st-Xq9vLr2mZp8Kc4Wn7Bh1Jd6Fs0Gy5Ue3Ta9Ro2Pi8Lk4Mj7Nh1Vb6Cx0Zq5",
+            ),
+            ("APP_ALLOWED_HOSTS", "127.0.0.1,localhost"),
+            ("CLERK_JWT_ISSUER", ISSUER),
+            ("CLERK_AUTHORIZED_PARTIES", SPA_ORIGIN),
+            ("CORS_ALLOWED_ORIGINS", SPA_ORIGIN),
+            ("DATABASE_MAX_CONNECTIONS", "5"),
+            ("LOG_LEVEL", "warn"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        env.insert("DATABASE_URL".into(), database_url.clone());
+        env.insert("CLERK_JWKS_URL".into(), format!("{}{JWKS_PATH}", clerk.uri()));
+        env.extend(self.env);
+        let config = Config::from_lookup(&|name| env.get(name).cloned()).expect("test config");
+
+        let conn = db::connect(&database_url, config.app.database_max_connections)
+            .await
+            .expect("connect");
+        db::migrate_up(&conn).await.expect("migrate");
+        let state = build_state(config, conn.clone(), self.refetch).expect("state");
+
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = HttpServer::new(move || build_app(state.clone()))
+            .workers(2)
+            .disable_signals()
+            .listen(listener)
+            .expect("listen")
+            .run();
+        let handle = server.handle();
+        tokio::spawn(server);
+
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            db: conn,
+            clerk,
+            handle,
+            _guard: guard,
+        }
+    }
+}
+
+/// A running server and everything a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// A plain HTTP client.
+    pub client: reqwest::Client,
+    /// The server's database, for assertions.
+    pub db: DatabaseConnection,
+    /// The fake Clerk.
+    pub clerk: MockServer,
+    handle: ServerHandle,
+    _guard: DbGuard,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop the workers so the database can be dropped.
+        let handle = self.handle.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(handle.stop(false));
+        })
+        .join();
+    }
+}
+
+impl TestApp {
+    /// A server with the default test configuration, publishing key A.
+    pub async fn spawn() -> Self {
+        let app = Self::builder().start().await;
+        app.publish_keys(&[(KID, &TestKeys::RSA_A)]).await;
+        app
+    }
+
+    /// A server with custom settings; publish keys yourself.
+    pub fn builder() -> Spawn {
+        Spawn {
+            env: HashMap::new(),
+            refetch: Duration::from_secs(60),
+        }
+    }
+
+    /// Makes the fake Clerk publish these keys (replacing what it published before).
+    pub async fn publish_keys(&self, keys: &[(&str, &TestKey)]) {
+        self.clerk.reset().await;
+        Mock::given(method("GET"))
+            .and(path(JWKS_PATH))
+            .respond_with(ResponseTemplate::new(200).set_body_json(TestKeys::jwk_set_json(keys)))
+            .mount(&self.clerk)
+            .await;
+    }
+
+    /// How many times the server fetched the JWKS.
+    pub async fn jwks_fetches(&self) -> usize {
+        self.clerk
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.url.path() == JWKS_PATH)
+            .count()
+    }
+
+    /// The full URL of an API path (`/api/...`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A request to `path`.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    /// Valid claims for `sub`: right issuer and azp, 10 minutes to live.
+    pub fn claims(&self, sub: &str) -> Value {
+        let now = Utc::now().timestamp();
+        json!({
+            "sub": sub,
+            "iss": ISSUER,
+            "azp": SPA_ORIGIN,
+            "iat": now,
+            "nbf": now - 5,
+            "exp": now + 600,
+            "email": format!("{sub}@example.com"),
+            "given_name": "Test",
+            "family_name": "User",
+        })
+    }
+
+    /// Signs `claims` with key A under the published kid.
+    pub fn sign(&self, claims: &Value) -> String {
+        TestKeys::sign(claims, Some(KID), &TestKeys::RSA_A)
+    }
+
+    /// A valid token for `sub`.
+    pub fn token(&self, sub: &str) -> String {
+        self.sign(&self.claims(sub))
+    }
+
+    /// `GET path` as `sub`.
+    pub async fn get_as(&self, sub: &str, path: &str) -> reqwest::Response {
+        self.request(Method::GET, path)
+            .bearer_auth(self.token(sub))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A JSON request as `sub`.
+    pub async fn send_as(
+        &self,
+        sub: &str,
+        method: Method,
+        path: &str,
+        body: &Value,
+    ) -> reqwest::Response {
+        self.request(method, path)
+            .bearer_auth(self.token(sub))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Counts rows of `table` (for "nothing was stored" assertions).
+    pub async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one(sea_orm::Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+/// Reads a response body as JSON, with the status for context.
+pub async fn body(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}

@@ -1,0 +1,9 @@
+//! HTTP tests: the real app on a real port, one fresh database per test (SQLite, or
+//! Postgres when `TEST_DATABASE_URL` is set), Clerk faked at the HTTP level.
+
+mod auth;
+mod customer;
+mod dev_session;
+mod helpers;
+mod plumbing;
+mod projects;

@@ -1,0 +1,151 @@
+//! Cross-cutting HTTP behaviour: probes, error shapes, body limits, headers, Host.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, body};
+
+#[tokio::test]
+async fn health_and_ready_answer_without_auth() {
+    let app = TestApp::spawn().await;
+    let (status, health) = body(app.request(Method::GET, "/api/health/").send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(health["status"], "ok");
+    assert!(health["timestamp"].as_str().unwrap().ends_with('Z'));
+    let (status, ready) = body(app.request(Method::GET, "/api/ready/").send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(ready, json!({"status": "ok", "database": "ok"}));
+}
+
+#[tokio::test]
+async fn unknown_paths_and_wrong_methods_answer_json() {
+    let app = TestApp::spawn().await;
+    let response = app.request(Method::GET, "/api/nope/").send().await.unwrap();
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    let (status, not_found) = body(response).await;
+    assert_eq!(status, 404);
+    assert_eq!(not_found, json!({"detail": "Not found."}));
+    let (status, not_allowed) =
+        body(app.request(Method::DELETE, "/api/health/").send().await.unwrap()).await;
+    assert_eq!(status, 405);
+    assert_eq!(not_allowed, json!({"detail": "Method \"DELETE\" not allowed."}));
+}
+
+async fn post_raw(app: &TestApp, content_type: &str, raw: Vec<u8>) -> (u16, Value) {
+    body(
+        app.request(Method::POST, "/api/projects/")
+            .bearer_auth(app.token("user_raw"))
+            .header("content-type", content_type)
+            .body(raw)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_4xx_and_store_nothing() {
+    let app = TestApp::spawn().await;
+    let (status, err) = post_raw(&app, "application/json", b"{\"name\": ".to_vec()).await;
+    assert_eq!(status, 400);
+    assert!(err["detail"].as_str().unwrap().contains("JSON parse error"), "{err}");
+    let (status, err) = post_raw(&app, "application/json", b"[{\"name\": \"x\"}]".to_vec()).await;
+    assert_eq!(status, 400);
+    assert!(err["non_field_errors"][0].as_str().unwrap().contains("list"), "{err}");
+    let (status, err) = post_raw(&app, "application/json", b"\"a string\"".to_vec()).await;
+    assert_eq!(status, 400, "{err}");
+    let (status, err) = post_raw(&app, "text/plain", b"{\"name\": \"x\"}".to_vec()).await;
+    assert_eq!(status, 415, "{err}");
+    assert!(err["detail"].is_string());
+    let (status, err) =
+        post_raw(&app, "application/x-www-form-urlencoded", b"name=x".to_vec()).await;
+    assert_eq!(status, 415, "{err}");
+    assert_eq!(app.count("projects").await, 0);
+}
+
+#[tokio::test]
+async fn bodies_over_one_mebibyte_are_413() {
+    let app = TestApp::spawn().await;
+    let summary = "x".repeat(1024 * 1024);
+    let raw = serde_json::to_vec(&json!({"name": "Big", "summary": summary})).unwrap();
+    let (status, err) = post_raw(&app, "application/json", raw).await;
+    assert_eq!(status, 413, "{err}");
+    assert!(err["detail"].is_string());
+    assert_eq!(app.count("projects").await, 0);
+    // Just under the limit is fine.
+    let summary = "y".repeat(1024 * 1000);
+    let raw = serde_json::to_vec(&json!({"name": "Almost", "summary": summary})).unwrap();
+    assert_eq!(post_raw(&app, "application/json", raw).await.0, 201);
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_a_request_id() {
+    let app = TestApp::spawn().await;
+    let response = app.request(Method::GET, "/api/health/").send().await.unwrap();
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(headers["strict-transport-security"].to_str().unwrap().starts_with("max-age=31536000"));
+    let id = headers["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    // Errors carry them too.
+    let response = app.request(Method::GET, "/api/nope/").send().await.unwrap();
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert!(response.headers().contains_key("x-request-id"));
+}
+
+#[tokio::test]
+async fn debug_mode_has_no_hsts() {
+    let app = TestApp::builder().env("APP_DEBUG", "true").start().await;
+    let response = app.request(Method::GET, "/api/health/").send().await.unwrap();
+    assert!(!response.headers().contains_key("strict-transport-security"));
+}
+
+#[tokio::test]
+async fn hosts_outside_the_allow_list_are_refused() {
+    let app = TestApp::spawn().await;
+    let (status, err) = body(
+        app.request(Method::GET, "/api/health/")
+            .header("host", "evil.test")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(err, json!({"detail": "Invalid Host header."}));
+    let status = app
+        .request(Method::GET, "/api/health/")
+        .header("host", "localhost:8000")
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 200);
+}
+
+#[tokio::test]
+async fn cors_allows_the_configured_origin_only() {
+    let app = TestApp::spawn().await;
+    let preflight = |origin: &'static str| {
+        app.request(Method::OPTIONS, "/api/projects/")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+    let allowed = preflight("http://localhost:5173").await.unwrap();
+    assert_eq!(allowed.status().as_u16(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let refused = preflight("https://evil.test").await.unwrap();
+    assert!(!refused.headers().contains_key("access-control-allow-origin"));
+}

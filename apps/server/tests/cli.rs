@@ -1,0 +1,93 @@
+//! The `paidloop` binary: `check --deploy` and the refusal to start unsafely.
+
+use std::process::{Command, Output};
+
+const GOOD_SECRET: &str = "q8Zr1fJ0mXwT5vK2pL9sB4nH7cY3dG6aE1uR8iO0tW5zQ2xV4bN7mM";
+
+/// Runs `paidloop` with exactly `env` (nothing inherited) in an empty folder.
+fn paidloop(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    Command::new(env!("CARGO_BIN_EXE_paidloop"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .current_dir(dir.path())
+        .output()
+        .expect("run paidloop")
+}
+
+fn production() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("APP_SECRET_KEY", GOOD_SECRET),
+        ("APP_ALLOWED_HOSTS", "shop.test"),
+        ("CLERK_DOMAIN", "clerk.shop.test"),
+        ("CLERK_WEBHOOK_SIGNING_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        ("DATABASE_URL", "postgres://paidloop@db.shop.test/paidloop"),
+    ]
+}
+
+#[test]
+fn check_deploy_lists_every_problem_of_a_debug_config() {
+    let out = paidloop(
+        &["check", "--deploy"],
+        &[
+            ("APP_DEBUG", "true"),
+            ("DEV_AUTH_ENABLED", "true"),
+            ("ORDER_CONFIRM_ALLOW_MANUAL", "true"),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "APP_DEBUG",
+        "APP_SECRET_KEY",
+        "DEV_AUTH_ENABLED",
+        "ORDER_CONFIRM_ALLOW_MANUAL",
+        "CLERK_WEBHOOK_SIGNING_SECRET",
+        "JWT verification",
+        "SECURE_HSTS_SECONDS",
+    ] {
+        assert!(stderr.contains(needle), "{needle} missing from:\n{stderr}");
+    }
+}
+
+#[test]
+fn check_deploy_passes_a_production_config() {
+    let out = paidloop(&["check", "--deploy"], &production());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("configuration OK"));
+    assert!(!stderr.contains("ERROR"), "{stderr}");
+}
+
+#[test]
+fn check_reports_unparsable_values_by_name() {
+    let mut env = production();
+    env.push(("PORT", "eighty"));
+    let out = paidloop(&["check", "--deploy"], &env);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PORT"));
+}
+
+#[test]
+fn dev_auth_without_debug_refuses_to_start() {
+    let mut env = production();
+    env.push(("DEV_AUTH_ENABLED", "true"));
+    env.push(("PORT", "1"));
+    let out = paidloop(&["serve"], &env);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to start"), "{stderr}");
+    assert!(stderr.contains("DEV_AUTH_ENABLED=true needs APP_DEBUG=true"), "{stderr}");
+}
+
+#[test]
+fn production_without_a_secret_key_refuses_to_start() {
+    let env: Vec<_> = production()
+        .into_iter()
+        .filter(|(k, _)| *k != "APP_SECRET_KEY")
+        .collect();
+    let out = paidloop(&["serve"], &env);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("APP_SECRET_KEY"));
+}

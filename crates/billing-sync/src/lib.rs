@@ -1,0 +1,1 @@
+//! Pure billing-sync policy: freshness states and reason codes.

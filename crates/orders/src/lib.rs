@@ -1,0 +1,1 @@
+//! Pure order rules: totals, status transitions, payment events and the fulfilment plan.

@@ -1,0 +1,1 @@
+//! Pure usage rules: periods, plan limits, quota reservation and settlement.
