@@ -2,15 +2,16 @@
 //!
 //! This crate is the only place where tables, foreign keys, unique and check
 //! constraints and indexes are defined. Run it with [`Migrator`]:
-//! `Migrator::up(&db, None).await?`.
-use sea_orm_migration::prelude::*;
+//! `Migrator::up(&db, None).await?` (this crate re-exports the `sea_orm_migration`
+//! prelude, `MigratorTrait` included, as sea-orm's migration template does).
+pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_accounts;
 mod m20261126_000002_catalog;
 mod m20261126_000003_commerce;
 mod m20261126_000004_ai_usage;
 mod m20261126_000005_billing_sync_and_outbox;
-mod table;
+mod table_def;
 
 /// Every table of the schema, parents before children (the order they are created in).
 /// Delete or truncate in the reverse order.

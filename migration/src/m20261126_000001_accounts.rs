@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::table::{TableDef, drop_tables};
+use crate::table_def::{TableDef, drop_tables};
 
 /// Creates `profiles`, `projects` and `customer_accounts`.
 #[derive(DeriveMigrationName)]

@@ -8,7 +8,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::table::{TableDef, add_fk, drop_fk, drop_tables};
+use crate::table_def::{TableDef, add_fk, drop_fk, drop_tables};
 
 /// Creates `products`, `prices`, `digital_assets` and `service_offers`.
 #[derive(DeriveMigrationName)]
@@ -25,12 +25,7 @@ impl MigrationTrait for Migration {
             .varchar("slug", 200)
             .varchar_blank("tagline", 240)
             .text_blank("description")
-            .choice(
-                "product_type",
-                24,
-                &["digital", "service"],
-                Some("digital"),
-            )
+            .choice("product_type", 24, &["digital", "service"], Some("digital"))
             .choice(
                 "visibility",
                 24,

@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::table::{TableDef, drop_tables};
+use crate::table_def::{TableDef, drop_tables};
 
 /// Creates the order, payment and fulfilment tables.
 #[derive(DeriveMigrationName)]
@@ -123,7 +123,11 @@ impl MigrationTrait for Migration {
 
         TableDef::new(db, "payment_transactions")
             .fk_null("order_id", "orders", ForeignKeyAction::Cascade)
-            .fk_null("subscription_id", "subscriptions", ForeignKeyAction::Cascade)
+            .fk_null(
+                "subscription_id",
+                "subscriptions",
+                ForeignKeyAction::Cascade,
+            )
             .choice("provider", 24, &["clerk", "manual"], Some("clerk"))
             .varchar_blank("external_id", 128)
             .choice(
@@ -154,12 +158,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         TableDef::new(db, "webhook_events")
-            .choice(
-                "provider",
-                24,
-                &["clerk", "stripe", "other"],
-                Some("clerk"),
-            )
+            .choice("provider", 24, &["clerk", "stripe", "other"], Some("clerk"))
             .varchar("event_id", 191)
             .varchar("event_type", 191)
             .json_object("payload")
@@ -232,7 +231,10 @@ impl MigrationTrait for Migration {
             .boolean("is_active", true)
             .timestamps()
             .unique("download_grants_token_key", &["token"])
-            .unique("grant_order_item_asset_unique", &["order_item_id", "asset_id"])
+            .unique(
+                "grant_order_item_asset_unique",
+                &["order_item_id", "asset_id"],
+            )
             .index(
                 "grant_customer_active_idx",
                 &["customer_account_id", "is_active"],
@@ -303,7 +305,11 @@ impl MigrationTrait for Migration {
                 "customer_accounts",
                 ForeignKeyAction::Cascade,
             )
-            .fk("service_offer_id", "service_offers", ForeignKeyAction::Cascade)
+            .fk(
+                "service_offer_id",
+                "service_offers",
+                ForeignKeyAction::Cascade,
+            )
             .fk_null("order_item_id", "order_items", ForeignKeyAction::SetNull)
             .choice(
                 "status",

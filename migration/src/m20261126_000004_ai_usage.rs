@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::table::{TableDef, drop_tables};
+use crate::table_def::{TableDef, drop_tables};
 
 /// Creates `ai_usage_events`.
 #[derive(DeriveMigrationName)]
@@ -21,7 +21,11 @@ impl MigrationTrait for Migration {
                 "customer_accounts",
                 ForeignKeyAction::Cascade,
             )
-            .fk_null("subscription_id", "subscriptions", ForeignKeyAction::SetNull)
+            .fk_null(
+                "subscription_id",
+                "subscriptions",
+                ForeignKeyAction::SetNull,
+            )
             .choice("metric", 16, &["tokens", "images", "videos"], None)
             .choice(
                 "direction",
@@ -49,7 +53,12 @@ impl MigrationTrait for Migration {
             )
             .index(
                 "aiuse_cust_metric_period",
-                &["customer_account_id", "metric", "period_start", "period_end"],
+                &[
+                    "customer_account_id",
+                    "metric",
+                    "period_start",
+                    "period_end",
+                ],
             )
             .index("ai_usage_events_subscription_id_idx", &["subscription_id"])
             .create(manager)

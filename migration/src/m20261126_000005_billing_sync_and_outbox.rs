@@ -4,7 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::table::{TableDef, drop_tables};
+use crate::table_def::{TableDef, drop_tables};
 
 /// Creates `billing_sync_states` and `email_outbox`.
 #[derive(DeriveMigrationName)]
@@ -58,7 +58,10 @@ impl MigrationTrait for Migration {
             .json_object("metadata")
             .timestamps()
             .unique("email_outbox_dedupe_key_key", &["dedupe_key"])
-            .index("email_outbox_status_next_idx", &["status", "next_attempt_at"])
+            .index(
+                "email_outbox_status_next_idx",
+                &["status", "next_attempt_at"],
+            )
             .create(manager)
             .await
     }

@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::future::Future;
 
 use migration::{Migrator, TABLES};
-use sea_orm_migration::prelude::*;
+use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::sea_orm::{
-    ConnectionTrait, Database, DatabaseConnection, DbBackend, SqlErr, Statement,
+    ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr, Statement,
 };
 
 const NOW: &str = "2026-01-01T00:00:00+00:00";
@@ -123,7 +123,10 @@ async fn exec(db: &DatabaseConnection, sql: &str) -> Result<(), DbErr> {
 async fn insert(db: &DatabaseConnection, sql: &str) -> i64 {
     let sql = format!("{sql} RETURNING id");
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.clone()))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.clone(),
+        ))
         .await
         .unwrap_or_else(|err| panic!("{sql}: {err}"))
         .expect("a returned row");
@@ -185,7 +188,7 @@ async fn schema_dump(db: &DatabaseConnection) -> Vec<String> {
 fn expected_tables() -> BTreeSet<String> {
     TABLES
         .iter()
-        .map(|t| t.to_string())
+        .map(|t| (*t).to_owned())
         .chain(["seaql_migrations".to_owned()])
         .collect()
 }
@@ -245,10 +248,17 @@ fn assert_unique_violation(result: Result<(), DbErr>, what: &str) {
     );
 }
 
+/// A foreign key violation. sea-orm's `sql_err()` recognises SQLite's plain
+/// `SQLITE_CONSTRAINT_FOREIGNKEY` (787) but not the code SQLite uses when an
+/// `ON DELETE RESTRICT` action fires (`SQLITE_CONSTRAINT_TRIGGER`, 1811), whose
+/// message is the same "FOREIGN KEY constraint failed".
 fn assert_fk_violation(result: Result<(), DbErr>, what: &str) {
     let err = result.expect_err(what);
     assert!(
-        matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))),
+        matches!(
+            err.sql_err(),
+            Some(SqlErr::ForeignKeyConstraintViolation(_))
+        ) || err.to_string().contains("FOREIGN KEY constraint failed"),
         "{what}: expected a foreign key violation, got {err}"
     );
 }
@@ -334,7 +344,9 @@ async fn one_default_price_per_product() {
         let (_, product) = seed_product(&db, "user_a").await;
         let (_, other_product) = seed_product(&db, "user_b").await;
 
-        insert_price(&db, product, true).await.expect("first default");
+        insert_price(&db, product, true)
+            .await
+            .expect("first default");
         assert_unique_violation(
             insert_price(&db, product, true).await,
             "a second default price for the same product",
@@ -411,11 +423,7 @@ async fn order_total_must_be_subtotal_plus_tax() {
             "a negative subtotal",
         );
         assert_unique_violation(
-            exec(
-                &db,
-                &order("6f1b3a36-55a4-4f0e-9a43-2f7de44a1a01", 0, 0, 0),
-            )
-            .await,
+            exec(&db, &order("6f1b3a36-55a4-4f0e-9a43-2f7de44a1a01", 0, 0, 0)).await,
             "a duplicate public id",
         );
     })
@@ -455,11 +463,7 @@ async fn ai_usage_needs_a_positive_amount_and_a_real_period() {
             "a period that ends before it starts",
         );
         assert_check_violation(
-            exec(
-                &db,
-                &usage(5, NOW, LATER).replace("'tokens'", "'minutes'"),
-            )
-            .await,
+            exec(&db, &usage(5, NOW, LATER).replace("'tokens'", "'minutes'")).await,
             "ai_usage_events_metric_valid",
             "an unknown metric",
         );

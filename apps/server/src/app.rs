@@ -79,9 +79,7 @@ fn cors(config: &Config) -> Cors {
                 .headers()
                 .get(header::HOST)
                 .and_then(|h| h.to_str().ok())
-                .is_some_and(|host| {
-                    origin.ends_with(&format!("://{host}"))
-                });
+                .is_some_and(|host| origin.ends_with(&format!("://{host}")));
             same_host
                 || origins
                     .iter()
@@ -106,11 +104,11 @@ fn cors(config: &Config) -> Cors {
         .max_age(3600)
 }
 
-async fn not_found() -> ApiError {
-    ApiError::NotFound
-}
-
 /// The whole application, ready for `HttpServer::new` or `actix_web::test::init_service`.
+///
+/// There is deliberately no app-wide default service: actix would hand it to every
+/// resource too, turning "wrong method" (405) into 404. Unknown paths get actix's empty
+/// 404, which [`middleware::json_errors`] turns into the JSON shape.
 pub fn build_app(
     state: AppState,
 ) -> App<
@@ -130,7 +128,6 @@ pub fn build_app(
             ApiError::BadRequest(format!("Invalid query string: {err}")).into()
         }))
         .configure(|cfg| routes::configure(cfg, config.dev_auth_active()))
-        .default_service(web::to(not_found))
         .wrap(cors(&config))
         .wrap(from_fn(middleware::check_host))
         .wrap(from_fn(middleware::json_errors))

@@ -59,7 +59,9 @@ pub enum MigrateAction {
 pub async fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await.map(|()| ExitCode::SUCCESS),
-        Command::Migrate { action, steps } => migrate(action, steps).await.map(|()| ExitCode::SUCCESS),
+        Command::Migrate { action, steps } => {
+            migrate(action, steps).await.map(|()| ExitCode::SUCCESS)
+        }
         Command::Check { deploy } => Ok(check(deploy)),
     }
 }
@@ -83,9 +85,12 @@ async fn serve() -> Result<(), String> {
             "APP_SECRET_KEY is unset: using the fixed development key {DEV_SECRET_KEY:.16}…; never do this in production"
         );
     }
-    let conn = db::connect(&config.app.database_url, config.app.database_max_connections)
-        .await
-        .map_err(|err| format!("cannot open DATABASE_URL: {err}"))?;
+    let conn = db::connect(
+        &config.app.database_url,
+        config.app.database_max_connections,
+    )
+    .await
+    .map_err(|err| format!("cannot open DATABASE_URL: {err}"))?;
     if config.app.auto_migrate {
         db::migrate_up(&conn)
             .await
@@ -163,7 +168,10 @@ fn check(deploy: bool) -> ExitCode {
     if failed {
         ExitCode::FAILURE
     } else {
-        println!("configuration OK{}", if deploy { " for deploy" } else { "" });
+        println!(
+            "configuration OK{}",
+            if deploy { " for deploy" } else { "" }
+        );
         ExitCode::SUCCESS
     }
 }

@@ -12,13 +12,11 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 /// other instead of failing with "database is locked"; its parent folder is created
 /// first so that a fresh clone needs no setup.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_path(url) {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|err| DbErr::Custom(format!("cannot create {parent:?}: {err}")))?;
-            }
-        }
+    if let Some(parent) = sqlite_path(url).and_then(|path| std::path::Path::new(path).parent())
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|err| DbErr::Custom(format!("cannot create {parent:?}: {err}")))?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options

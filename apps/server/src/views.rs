@@ -4,6 +4,7 @@
 //! and so the contract is visible in one place.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use paidloop_catalog::format_amount;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -155,30 +156,10 @@ impl From<&projects::Model> for ProjectView {
             slug: p.slug.clone(),
             summary: p.summary.clone(),
             status: p.status.clone(),
-            monthly_recurring_revenue: format_cents(p.monthly_recurring_revenue_cents),
+            monthly_recurring_revenue: format_amount(p.monthly_recurring_revenue_cents),
             target_launch_date: p.target_launch_date,
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
-    }
-}
-
-/// `1250` → `"12.50"`.
-pub fn format_cents(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_cents;
-
-    #[test]
-    fn cents_format_with_two_places() {
-        assert_eq!(format_cents(0), "0.00");
-        assert_eq!(format_cents(5), "0.05");
-        assert_eq!(format_cents(125_050), "1250.50");
-        assert_eq!(format_cents(-101), "-1.01");
     }
 }

@@ -21,7 +21,10 @@ fn production() -> Vec<(&'static str, &'static str)> {
         ("APP_SECRET_KEY", GOOD_SECRET),
         ("APP_ALLOWED_HOSTS", "shop.test"),
         ("CLERK_DOMAIN", "clerk.shop.test"),
-        ("CLERK_WEBHOOK_SIGNING_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        (
+            "CLERK_WEBHOOK_SIGNING_SECRET",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ),
         ("DATABASE_URL", "postgres://paidloop@db.shop.test/paidloop"),
     ]
 }
@@ -78,7 +81,10 @@ fn dev_auth_without_debug_refuses_to_start() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("refusing to start"), "{stderr}");
-    assert!(stderr.contains("DEV_AUTH_ENABLED=true needs APP_DEBUG=true"), "{stderr}");
+    assert!(
+        stderr.contains("DEV_AUTH_ENABLED=true needs APP_DEBUG=true"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -22,17 +22,29 @@ impl UnknownChoice {
     /// Builds the error for `value`, listing the accepted names so a client can fix its
     /// request from the message alone.
     pub fn new(kind: &'static str, value: &str, expected: &[&str]) -> UnknownChoice {
-        UnknownChoice { kind, value: value.to_owned(), expected: expected.join(", ") }
+        UnknownChoice {
+            kind,
+            value: value.to_owned(),
+            expected: expected.join(", "),
+        }
     }
 }
 
 /// Finds the choice whose wire name is exactly `raw` (choices are case-sensitive, as
 /// in the Django edition).
-fn parse_choice<T: Copy>(kind: &'static str, raw: &str, all: &[T], name: fn(T) -> &'static str) -> Result<T, UnknownChoice> {
-    all.iter().copied().find(|choice| name(*choice) == raw).ok_or_else(|| {
-        let names: Vec<&str> = all.iter().map(|choice| name(*choice)).collect();
-        UnknownChoice::new(kind, raw, &names)
-    })
+fn parse_choice<T: Copy>(
+    kind: &'static str,
+    raw: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<T, UnknownChoice> {
+    all.iter()
+        .copied()
+        .find(|choice| name(*choice) == raw)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|choice| name(*choice)).collect();
+            UnknownChoice::new(kind, raw, &names)
+        })
 }
 
 /// How often a price is charged.
@@ -50,7 +62,11 @@ pub enum BillingPeriod {
 
 impl BillingPeriod {
     /// Every period, in display order.
-    pub const ALL: [BillingPeriod; 3] = [BillingPeriod::OneTime, BillingPeriod::Monthly, BillingPeriod::Yearly];
+    pub const ALL: [BillingPeriod; 3] = [
+        BillingPeriod::OneTime,
+        BillingPeriod::Monthly,
+        BillingPeriod::Yearly,
+    ];
 
     /// The wire and database name.
     pub fn as_str(self) -> &'static str {
@@ -135,7 +151,11 @@ pub enum Visibility {
 
 impl Visibility {
     /// Every visibility.
-    pub const ALL: [Visibility; 3] = [Visibility::Draft, Visibility::Published, Visibility::Archived];
+    pub const ALL: [Visibility; 3] = [
+        Visibility::Draft,
+        Visibility::Published,
+        Visibility::Archived,
+    ];
 
     /// The wire and database name.
     pub fn as_str(self) -> &'static str {
@@ -182,7 +202,11 @@ mod tests {
     use super::*;
 
     fn serde_name<T: Serialize>(value: T) -> String {
-        serde_json::to_value(value).unwrap().as_str().unwrap().to_owned()
+        serde_json::to_value(value)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     #[test]
@@ -205,7 +229,10 @@ mod tests {
     fn parsing_is_exact() {
         let err = BillingPeriod::parse("Monthly").unwrap_err();
         assert_eq!(err.kind, "billing period");
-        assert_eq!(err.to_string(), "`Monthly` is not a valid billing period; expected one of: one_time, monthly, yearly");
+        assert_eq!(
+            err.to_string(),
+            "`Monthly` is not a valid billing period; expected one of: one_time, monthly, yearly"
+        );
         assert!(ProductType::parse(" digital").is_err());
         assert!(Visibility::parse("public").is_err());
     }

@@ -32,8 +32,10 @@ impl DeliveryMode {
         let chosen = ["delivery_mode", "fulfillment_delivery_mode"]
             .into_iter()
             .filter_map(|key| metadata.get(key))
-            .find(|value| crate::feature_keys::json_text(value) != "");
-        let mode = chosen.and_then(Value::as_str).map(|raw| raw.trim().to_lowercase());
+            .find(|value| !crate::feature_keys::json_text(value).is_empty());
+        let mode = chosen
+            .and_then(Value::as_str)
+            .map(|raw| raw.trim().to_lowercase());
         match mode.as_deref() {
             Some("physical" | "shipped" | "physical_shipped") => DeliveryMode::PhysicalShipped,
             _ => DeliveryMode::Downloadable,
@@ -48,24 +50,52 @@ mod tests {
 
     #[test]
     fn physical_aliases_mean_shipped() {
-        for raw in ["physical", "shipped", "physical_shipped", "  Physical ", "SHIPPED"] {
-            assert_eq!(DeliveryMode::from_metadata(&json!({ "delivery_mode": raw })), DeliveryMode::PhysicalShipped, "{raw}");
+        for raw in [
+            "physical",
+            "shipped",
+            "physical_shipped",
+            "  Physical ",
+            "SHIPPED",
+        ] {
+            assert_eq!(
+                DeliveryMode::from_metadata(&json!({ "delivery_mode": raw })),
+                DeliveryMode::PhysicalShipped,
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn anything_else_is_downloadable() {
-        for metadata in [json!({}), json!({"delivery_mode": "digital"}), json!({"delivery_mode": 3}), json!(null), json!(["physical"]), json!("physical")] {
-            assert_eq!(DeliveryMode::from_metadata(&metadata), DeliveryMode::Downloadable, "{metadata}");
+        for metadata in [
+            json!({}),
+            json!({"delivery_mode": "digital"}),
+            json!({"delivery_mode": 3}),
+            json!(null),
+            json!(["physical"]),
+            json!("physical"),
+        ] {
+            assert_eq!(
+                DeliveryMode::from_metadata(&metadata),
+                DeliveryMode::Downloadable,
+                "{metadata}"
+            );
         }
     }
 
     #[test]
     fn the_legacy_key_is_read_when_the_main_one_is_empty() {
         let metadata = json!({"delivery_mode": "", "fulfillment_delivery_mode": "shipped"});
-        assert_eq!(DeliveryMode::from_metadata(&metadata), DeliveryMode::PhysicalShipped);
-        let metadata = json!({"delivery_mode": "downloadable", "fulfillment_delivery_mode": "shipped"});
-        assert_eq!(DeliveryMode::from_metadata(&metadata), DeliveryMode::Downloadable);
+        assert_eq!(
+            DeliveryMode::from_metadata(&metadata),
+            DeliveryMode::PhysicalShipped
+        );
+        let metadata =
+            json!({"delivery_mode": "downloadable", "fulfillment_delivery_mode": "shipped"});
+        assert_eq!(
+            DeliveryMode::from_metadata(&metadata),
+            DeliveryMode::Downloadable
+        );
     }
 
     #[test]

@@ -58,7 +58,10 @@ impl FeatureKey {
         }
         let len = key.chars().count();
         if len > Self::MAX_LEN {
-            return Err(FeatureKeyError::TooLong { len, max: Self::MAX_LEN });
+            return Err(FeatureKeyError::TooLong {
+                len,
+                max: Self::MAX_LEN,
+            });
         }
         Ok(FeatureKey(key))
     }
@@ -124,7 +127,9 @@ pub fn normalize_feature_keys(value: &Value) -> Result<Vec<FeatureKey>, FeatureK
         match FeatureKey::parse(&json_text(entry)) {
             Ok(key) if !keys.contains(&key) => keys.push(key),
             Ok(_) | Err(FeatureKeyError::Empty) => {}
-            Err(FeatureKeyError::TooLong { max, .. }) => return Err(FeatureKeysError::TooLong { index, max }),
+            Err(FeatureKeyError::TooLong { max, .. }) => {
+                return Err(FeatureKeysError::TooLong { index, max });
+            }
         }
     }
     Ok(keys)
@@ -142,7 +147,10 @@ mod tests {
 
     #[test]
     fn parse_trims_lowercases_and_replaces_spaces() {
-        assert_eq!(FeatureKey::parse("  Priority Support ").unwrap().as_str(), "priority_support");
+        assert_eq!(
+            FeatureKey::parse("  Priority Support ").unwrap().as_str(),
+            "priority_support"
+        );
         assert_eq!(FeatureKey::parse("PRO").unwrap().as_str(), "pro");
     }
 
@@ -150,13 +158,25 @@ mod tests {
     fn parse_rejects_blank_and_overlong_keys() {
         assert_eq!(FeatureKey::parse(" \t "), Err(FeatureKeyError::Empty));
         let long = "k".repeat(FeatureKey::MAX_LEN + 1);
-        assert_eq!(FeatureKey::parse(&long), Err(FeatureKeyError::TooLong { len: 81, max: 80 }));
+        assert_eq!(
+            FeatureKey::parse(&long),
+            Err(FeatureKeyError::TooLong { len: 81, max: 80 })
+        );
         assert!(FeatureKey::parse(&"k".repeat(FeatureKey::MAX_LEN)).is_ok());
     }
 
     #[test]
     fn normalize_drops_empties_and_duplicates_keeping_order() {
-        let keys = normalize_feature_keys(&json!(["Pro", " api access ", "", "pro", "API ACCESS", null, "beta"])).unwrap();
+        let keys = normalize_feature_keys(&json!([
+            "Pro",
+            " api access ",
+            "",
+            "pro",
+            "API ACCESS",
+            null,
+            "beta"
+        ]))
+        .unwrap();
         assert_eq!(texts(&keys), ["pro", "api_access", "beta"]);
     }
 
@@ -169,15 +189,24 @@ mod tests {
     #[test]
     fn normalize_requires_a_list() {
         for value in [json!("pro"), json!({"pro": true}), json!(null), json!(3)] {
-            assert_eq!(normalize_feature_keys(&value), Err(FeatureKeysError::NotAList));
+            assert_eq!(
+                normalize_feature_keys(&value),
+                Err(FeatureKeysError::NotAList)
+            );
         }
-        assert_eq!(normalize_feature_keys(&json!([])).unwrap(), Vec::<FeatureKey>::new());
+        assert_eq!(
+            normalize_feature_keys(&json!([])).unwrap(),
+            Vec::<FeatureKey>::new()
+        );
     }
 
     #[test]
     fn normalize_reports_the_position_of_an_overlong_key() {
         let value = json!(["ok", "x".repeat(81)]);
-        assert_eq!(normalize_feature_keys(&value), Err(FeatureKeysError::TooLong { index: 1, max: 80 }));
+        assert_eq!(
+            normalize_feature_keys(&value),
+            Err(FeatureKeysError::TooLong { index: 1, max: 80 })
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ mod slug;
 
 pub use choices::{BillingPeriod, ProductType, UnknownChoice, Visibility};
 pub use delivery::DeliveryMode;
-pub use feature_keys::{FeatureKey, FeatureKeyError, FeatureKeysError, json_text, normalize_feature_keys};
+pub use feature_keys::{
+    FeatureKey, FeatureKeyError, FeatureKeysError, json_text, normalize_feature_keys,
+};
 pub use money::{AmountCents, AmountError, Currency, CurrencyError, format_amount};
 pub use prices::{
     ActivePriceUpdate, DefaultPriceChange, PriceError, PriceFacts, PriceWrite, choose_public_price,

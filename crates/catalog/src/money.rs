@@ -70,7 +70,9 @@ pub enum AmountError {
 }
 
 /// A non-negative amount in cents (the smallest unit of the currency).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(try_from = "i64", into = "i64")]
 pub struct AmountCents(i64);
 
@@ -80,7 +82,11 @@ impl AmountCents {
 
     /// Accepts any amount from zero up.
     pub fn new(cents: i64) -> Result<AmountCents, AmountError> {
-        if cents < 0 { Err(AmountError::Negative) } else { Ok(AmountCents(cents)) }
+        if cents < 0 {
+            Err(AmountError::Negative)
+        } else {
+            Ok(AmountCents(cents))
+        }
     }
 
     /// The number of cents.

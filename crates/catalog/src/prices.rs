@@ -60,9 +60,9 @@ pub struct DefaultPriceChange {
 /// - A default price must be active, else [`PriceError::DefaultMustBeActive`].
 /// - Writing a default price takes the flag from every other price of the product and
 ///   makes the written price the product's active price.
-/// - Creating the product's first active-price candidate (the product has no active
-///   price yet) makes it the active price, default or not; an update that is not a
-///   default leaves the active price alone.
+/// - Creating a price for a product that has no active price yet makes it the active
+///   price, default or not; an update that is not a default leaves the active price
+///   alone.
 ///
 /// `product_prices` are the product's prices as stored now (an updated price may be
 /// among them; it is never asked to lose its own flag).
@@ -82,7 +82,11 @@ pub fn plan_default_price_change(
     };
 
     let clear_default_on = if is_default {
-        product_prices.iter().filter(|price| price.is_default && Some(price.id) != written_id).map(|price| price.id).collect()
+        product_prices
+            .iter()
+            .filter(|price| price.is_default && Some(price.id) != written_id)
+            .map(|price| price.id)
+            .collect()
     } else {
         Vec::new()
     };
@@ -91,9 +95,16 @@ pub fn plan_default_price_change(
         PriceWrite::Create => is_default || product_active_price.is_none(),
         PriceWrite::Update { id } => is_default && product_active_price != Some(id),
     };
-    let active_price = if becomes_active_price { ActivePriceUpdate::SetToWritten } else { ActivePriceUpdate::Keep };
+    let active_price = if becomes_active_price {
+        ActivePriceUpdate::SetToWritten
+    } else {
+        ActivePriceUpdate::Keep
+    };
 
-    Ok(DefaultPriceChange { clear_default_on, active_price })
+    Ok(DefaultPriceChange {
+        clear_default_on,
+        active_price,
+    })
 }
 
 /// The price the public catalog shows for a product: its active price when that is set
@@ -105,10 +116,17 @@ pub fn choose_public_price(active_price_id: Option<i64>, prices: &[PriceFacts]) 
     let active = || prices.iter().filter(|price| price.is_active);
 
     let chosen = active_price_id.and_then(|wanted| active().find(|price| price.id == wanted));
-    let default = || active().filter(|price| price.is_default).min_by_key(|price| price.id);
+    let default = || {
+        active()
+            .filter(|price| price.is_default)
+            .min_by_key(|price| price.id)
+    };
     let cheapest = || active().min_by_key(|price| (price.amount, price.id));
 
-    chosen.or_else(default).or_else(cheapest).map(|price| price.id)
+    chosen
+        .or_else(default)
+        .or_else(cheapest)
+        .map(|price| price.id)
 }
 
 #[cfg(test)]
@@ -117,14 +135,20 @@ mod tests {
     use proptest::prelude::*;
 
     fn price(id: i64, is_active: bool, is_default: bool, cents: i64) -> PriceFacts {
-        PriceFacts { id, is_active, is_default, amount: AmountCents::new(cents).unwrap() }
+        PriceFacts {
+            id,
+            is_active,
+            is_default,
+            amount: AmountCents::new(cents).unwrap(),
+        }
     }
 
     #[test]
     fn a_default_price_must_be_active() {
         let result = plan_default_price_change(PriceWrite::Create, false, true, &[], None);
         assert_eq!(result, Err(PriceError::DefaultMustBeActive));
-        let result = plan_default_price_change(PriceWrite::Update { id: 1 }, false, true, &[], None);
+        let result =
+            plan_default_price_change(PriceWrite::Update { id: 1 }, false, true, &[], None);
         assert_eq!(result, Err(PriceError::DefaultMustBeActive));
         // An inactive non-default price is fine.
         assert!(plan_default_price_change(PriceWrite::Create, false, false, &[], Some(9)).is_ok());
@@ -133,13 +157,20 @@ mod tests {
     #[test]
     fn the_first_price_becomes_the_active_price() {
         let change = plan_default_price_change(PriceWrite::Create, true, false, &[], None).unwrap();
-        assert_eq!(change, DefaultPriceChange { clear_default_on: vec![], active_price: ActivePriceUpdate::SetToWritten });
+        assert_eq!(
+            change,
+            DefaultPriceChange {
+                clear_default_on: vec![],
+                active_price: ActivePriceUpdate::SetToWritten
+            }
+        );
     }
 
     #[test]
     fn a_later_non_default_price_leaves_the_active_price() {
         let prices = [price(1, true, false, 500)];
-        let change = plan_default_price_change(PriceWrite::Create, true, false, &prices, Some(1)).unwrap();
+        let change =
+            plan_default_price_change(PriceWrite::Create, true, false, &prices, Some(1)).unwrap();
         assert_eq!(change.active_price, ActivePriceUpdate::Keep);
         assert!(change.clear_default_on.is_empty());
     }
@@ -147,15 +178,22 @@ mod tests {
     #[test]
     fn creating_a_default_price_takes_the_flag_and_the_active_price() {
         let prices = [price(1, true, true, 500), price(2, true, false, 900)];
-        let change = plan_default_price_change(PriceWrite::Create, true, true, &prices, Some(1)).unwrap();
+        let change =
+            plan_default_price_change(PriceWrite::Create, true, true, &prices, Some(1)).unwrap();
         assert_eq!(change.clear_default_on, vec![1]);
         assert_eq!(change.active_price, ActivePriceUpdate::SetToWritten);
     }
 
     #[test]
     fn updating_to_default_clears_others_but_not_itself() {
-        let prices = [price(1, true, true, 500), price(2, true, true, 900), price(3, true, false, 100)];
-        let change = plan_default_price_change(PriceWrite::Update { id: 2 }, true, true, &prices, Some(1)).unwrap();
+        let prices = [
+            price(1, true, true, 500),
+            price(2, true, true, 900),
+            price(3, true, false, 100),
+        ];
+        let change =
+            plan_default_price_change(PriceWrite::Update { id: 2 }, true, true, &prices, Some(1))
+                .unwrap();
         assert_eq!(change.clear_default_on, vec![1]);
         assert_eq!(change.active_price, ActivePriceUpdate::SetToWritten);
     }
@@ -163,20 +201,34 @@ mod tests {
     #[test]
     fn updating_the_current_active_default_changes_nothing_else() {
         let prices = [price(1, true, true, 500)];
-        let change = plan_default_price_change(PriceWrite::Update { id: 1 }, true, true, &prices, Some(1)).unwrap();
-        assert_eq!(change, DefaultPriceChange { clear_default_on: vec![], active_price: ActivePriceUpdate::Keep });
+        let change =
+            plan_default_price_change(PriceWrite::Update { id: 1 }, true, true, &prices, Some(1))
+                .unwrap();
+        assert_eq!(
+            change,
+            DefaultPriceChange {
+                clear_default_on: vec![],
+                active_price: ActivePriceUpdate::Keep
+            }
+        );
     }
 
     #[test]
     fn a_non_default_update_never_claims_the_active_price() {
         let prices = [price(1, true, false, 500)];
-        let change = plan_default_price_change(PriceWrite::Update { id: 1 }, true, false, &prices, None).unwrap();
+        let change =
+            plan_default_price_change(PriceWrite::Update { id: 1 }, true, false, &prices, None)
+                .unwrap();
         assert_eq!(change.active_price, ActivePriceUpdate::Keep);
     }
 
     #[test]
     fn public_price_prefers_the_active_price() {
-        let prices = [price(1, true, true, 100), price(2, true, false, 50), price(3, true, false, 900)];
+        let prices = [
+            price(1, true, true, 100),
+            price(2, true, false, 50),
+            price(3, true, false, 900),
+        ];
         assert_eq!(choose_public_price(Some(3), &prices), Some(3));
     }
 
@@ -189,35 +241,49 @@ mod tests {
 
     #[test]
     fn public_price_falls_back_to_the_active_default() {
-        let prices = [price(5, true, false, 10), price(7, true, true, 999), price(6, false, true, 1)];
+        let prices = [
+            price(5, true, false, 10),
+            price(7, true, true, 999),
+            price(6, false, true, 1),
+        ];
         assert_eq!(choose_public_price(None, &prices), Some(7));
     }
 
     #[test]
     fn public_price_falls_back_to_the_cheapest_active_with_ties_by_id() {
-        let prices = [price(9, true, false, 300), price(4, true, false, 200), price(3, true, false, 200), price(1, false, false, 1)];
+        let prices = [
+            price(9, true, false, 300),
+            price(4, true, false, 200),
+            price(3, true, false, 200),
+            price(1, false, false, 1),
+        ];
         assert_eq!(choose_public_price(None, &prices), Some(3));
     }
 
     #[test]
     fn public_price_is_none_without_an_active_price() {
-        assert_eq!(choose_public_price(Some(1), &[price(1, false, false, 100)]), None);
+        assert_eq!(
+            choose_public_price(Some(1), &[price(1, false, false, 100)]),
+            None
+        );
         assert_eq!(choose_public_price(None, &[]), None);
     }
 
     fn arb_prices() -> impl Strategy<Value = Vec<PriceFacts>> {
-        proptest::collection::vec((any::<bool>(), any::<bool>(), 0i64..1_000), 0..8).prop_map(|rows| {
-            let mut seen_default = false;
-            rows.into_iter()
-                .enumerate()
-                .map(|(i, (is_active, wants_default, cents))| {
-                    // Stored data already honours the invariants: one default, and it is active.
-                    let is_default = wants_default && is_active && !seen_default;
-                    seen_default |= is_default;
-                    price(i as i64 + 1, is_active, is_default, cents)
-                })
-                .collect()
-        })
+        proptest::collection::vec((any::<bool>(), any::<bool>(), 0i64..1_000), 0..8).prop_map(
+            |rows| {
+                let mut seen_default = false;
+                rows.into_iter()
+                    .enumerate()
+                    .map(|(i, (is_active, wants_default, cents))| {
+                        // Stored data already honours the invariants: one default, and it is active.
+                        let is_default = wants_default && is_active && !seen_default;
+                        seen_default |= is_default;
+                        price(i as i64 + 1, is_active, is_default, cents)
+                    })
+                    .collect()
+            },
+        )
     }
 
     proptest! {

@@ -16,7 +16,10 @@ use unicode_normalization::UnicodeNormalization;
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut in_separator_run = false;
-    let ascii = text.nfkd().filter(char::is_ascii).map(|c| c.to_ascii_lowercase());
+    let ascii = text
+        .nfkd()
+        .filter(char::is_ascii)
+        .map(|c| c.to_ascii_lowercase());
     for c in ascii {
         if c == '-' || is_python_space(c) {
             if !in_separator_run {
@@ -37,7 +40,10 @@ pub fn slugify(text: &str) -> String {
 /// vertical tab and the four information separators (0x1C..=0x1F) count, which
 /// `char::is_ascii_whitespace` leaves out.
 fn is_python_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1f')
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1f'
+    )
 }
 
 /// Why no slug could be made.
@@ -69,7 +75,11 @@ impl Slug {
     ///
     /// The length limit applies to the slug made, not to the text typed, as the column
     /// stores the slug.
-    pub fn parse(given: Option<&str>, fallback_name: &str, max_len: usize) -> Result<Slug, SlugError> {
+    pub fn parse(
+        given: Option<&str>,
+        fallback_name: &str,
+        max_len: usize,
+    ) -> Result<Slug, SlugError> {
         let from_given = given.map(slugify).filter(|slug| !slug.is_empty());
         let slug = from_given.unwrap_or_else(|| slugify(fallback_name));
         if slug.is_empty() {
@@ -77,7 +87,10 @@ impl Slug {
         }
         // A slug is ASCII, so its byte length is its character count.
         if slug.len() > max_len {
-            return Err(SlugError::TooLong { len: slug.len(), max: max_len });
+            return Err(SlugError::TooLong {
+                len: slug.len(),
+                max: max_len,
+            });
         }
         Ok(Slug(slug))
     }
@@ -162,9 +175,18 @@ mod tests {
 
     #[test]
     fn parse_falls_back_to_the_name_when_the_slug_is_blank_or_absent() {
-        assert_eq!(Slug::parse(None, "Pro Plan", 200).unwrap().as_str(), "pro-plan");
-        assert_eq!(Slug::parse(Some("   "), "Pro Plan", 200).unwrap().as_str(), "pro-plan");
-        assert_eq!(Slug::parse(Some("!!!"), "Pro Plan", 200).unwrap().as_str(), "pro-plan");
+        assert_eq!(
+            Slug::parse(None, "Pro Plan", 200).unwrap().as_str(),
+            "pro-plan"
+        );
+        assert_eq!(
+            Slug::parse(Some("   "), "Pro Plan", 200).unwrap().as_str(),
+            "pro-plan"
+        );
+        assert_eq!(
+            Slug::parse(Some("!!!"), "Pro Plan", 200).unwrap().as_str(),
+            "pro-plan"
+        );
     }
 
     #[test]
@@ -175,7 +197,10 @@ mod tests {
 
     #[test]
     fn parse_rejects_a_slug_over_the_limit_and_accepts_one_at_it() {
-        assert_eq!(Slug::parse(Some("abcdef"), "", 5), Err(SlugError::TooLong { len: 6, max: 5 }));
+        assert_eq!(
+            Slug::parse(Some("abcdef"), "", 5),
+            Err(SlugError::TooLong { len: 6, max: 5 })
+        );
         assert_eq!(Slug::parse(Some("abcde"), "", 5).unwrap().as_str(), "abcde");
     }
 

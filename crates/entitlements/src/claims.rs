@@ -21,13 +21,21 @@ pub const DEFAULT_BILLING_CLAIM: &str = "entitlements";
 /// Each feature is trimmed and lower-cased; empties are dropped, and repeats keep their
 /// first position.
 pub fn features_from_claims(claims: &Map<String, Value>, claim_name: &str) -> Vec<String> {
-    let claim_name = if claim_name.trim().is_empty() { DEFAULT_BILLING_CLAIM } else { claim_name };
+    let claim_name = if claim_name.trim().is_empty() {
+        DEFAULT_BILLING_CLAIM
+    } else {
+        claim_name
+    };
     let present = |name: &str| claims.get(name).filter(|value| !value.is_null());
     let value = present(claim_name).or_else(|| present(DEFAULT_BILLING_CLAIM));
 
     let raw: Vec<String> = match value {
         Some(Value::Array(entries)) => entries.iter().map(json_text).collect(),
-        Some(Value::Object(flags)) => flags.iter().filter(|(_, enabled)| is_truthy(enabled)).map(|(name, _)| name.clone()).collect(),
+        Some(Value::Object(flags)) => flags
+            .iter()
+            .filter(|(_, enabled)| is_truthy(enabled))
+            .map(|(name, _)| name.clone())
+            .collect(),
         Some(Value::String(list)) => list.split(',').map(str::to_owned).collect(),
         _ => Vec::new(),
     };
@@ -52,7 +60,10 @@ fn is_truthy(value: &Value) -> bool {
 /// `?feature=` check of the billing features endpoint). A blank name is never present.
 pub fn has_feature(features: &[String], name: &str) -> bool {
     let wanted = name.trim().to_lowercase();
-    !wanted.is_empty() && features.iter().any(|feature| feature.trim().to_lowercase() == wanted)
+    !wanted.is_empty()
+        && features
+            .iter()
+            .any(|feature| feature.trim().to_lowercase() == wanted)
 }
 
 #[cfg(test)]
@@ -71,12 +82,17 @@ mod tests {
     #[test]
     fn reads_a_list_claim() {
         let claims = claims(json!({"entitlements": [" Pro ", "API", "pro", "", null, false, 3]}));
-        assert_eq!(features_from_claims(&claims, "entitlements"), ["pro", "api", "3"]);
+        assert_eq!(
+            features_from_claims(&claims, "entitlements"),
+            ["pro", "api", "3"]
+        );
     }
 
     #[test]
     fn reads_the_truthy_keys_of_an_object_claim() {
-        let claims = claims(json!({"entitlements": {"Pro": true, "beta": false, "seats": 0, "team": 5, "note": "", "tags": ["x"], "empty": {}, "nothing": null}}));
+        let claims = claims(
+            json!({"entitlements": {"Pro": true, "beta": false, "seats": 0, "team": 5, "note": "", "tags": ["x"], "empty": {}, "nothing": null}}),
+        );
         // Key order follows the map (sorted unless serde_json keeps input order), so compare as a set.
         let mut features = features_from_claims(&claims, "entitlements");
         features.sort();
@@ -86,7 +102,10 @@ mod tests {
     #[test]
     fn reads_a_comma_separated_claim() {
         let claims = claims(json!({"entitlements": "pro, Growth,,  ,PRO"}));
-        assert_eq!(features_from_claims(&claims, "entitlements"), ["pro", "growth"]);
+        assert_eq!(
+            features_from_claims(&claims, "entitlements"),
+            ["pro", "growth"]
+        );
     }
 
     #[test]

@@ -5,7 +5,12 @@ use chrono::{DateTime, Utc};
 /// Whether an entitlement is in force at `now`: it must be active, already started
 /// (`starts_at <= now`), and not yet ended (`ends_at` absent or after `now`). The end
 /// is exclusive, so an entitlement ending exactly now no longer counts.
-pub fn is_current(is_active: bool, starts_at: DateTime<Utc>, ends_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+pub fn is_current(
+    is_active: bool,
+    starts_at: DateTime<Utc>,
+    ends_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
     is_active && starts_at <= now && ends_at.is_none_or(|end| end > now)
 }
 

@@ -50,9 +50,16 @@ impl PlanEntitlementDiff {
 /// are skipped, repeats count once). `grants_access` is whether the subscription's
 /// status grants its plan (see `SubscriptionStatus::grants_access`); a canceled
 /// subscription passes no desired keys and `false`, which ends every row.
-pub fn diff_plan_entitlements<K: AsRef<str>>(desired: &[K], existing: &[ExistingPlanEntitlement], grants_access: bool) -> PlanEntitlementDiff {
+pub fn diff_plan_entitlements<K: AsRef<str>>(
+    desired: &[K],
+    existing: &[ExistingPlanEntitlement],
+    grants_access: bool,
+) -> PlanEntitlementDiff {
     let mut wanted: Vec<FeatureKey> = Vec::with_capacity(desired.len());
-    for key in desired.iter().filter_map(|raw| FeatureKey::parse(raw.as_ref()).ok()) {
+    for key in desired
+        .iter()
+        .filter_map(|raw| FeatureKey::parse(raw.as_ref()).ok())
+    {
         if !wanted.contains(&key) {
             wanted.push(key);
         }
@@ -62,11 +69,16 @@ pub fn diff_plan_entitlements<K: AsRef<str>>(desired: &[K], existing: &[Existing
     // A row "still grants or is open" when it is active or has no end yet.
     let is_open = |row: &ExistingPlanEntitlement| row.is_active || row.ends_at.is_none();
 
-    let mut diff = PlanEntitlementDiff { create_active: grants_access, ..PlanEntitlementDiff::default() };
+    let mut diff = PlanEntitlementDiff {
+        create_active: grants_access,
+        ..PlanEntitlementDiff::default()
+    };
     for key in &wanted {
         match find(key) {
             None => diff.create.push(key.clone()),
-            Some(row) if grants_access && (!row.is_active || row.ends_at.is_some()) => diff.reactivate.push(row.feature_key.clone()),
+            Some(row) if grants_access && (!row.is_active || row.ends_at.is_some()) => {
+                diff.reactivate.push(row.feature_key.clone())
+            }
             Some(row) if !grants_access && is_open(row) => diff.end.push(row.feature_key.clone()),
             Some(_) => {}
         }
@@ -91,7 +103,11 @@ mod tests {
     }
 
     fn row(key: &str, is_active: bool, ended: bool) -> ExistingPlanEntitlement {
-        ExistingPlanEntitlement { feature_key: key.to_owned(), is_active, ends_at: ended.then(now) }
+        ExistingPlanEntitlement {
+            feature_key: key.to_owned(),
+            is_active,
+            ends_at: ended.then(now),
+        }
     }
 
     fn keys(keys: &[FeatureKey]) -> Vec<&str> {
@@ -123,14 +139,22 @@ mod tests {
 
     #[test]
     fn keys_dropped_from_the_plan_are_ended() {
-        let existing = [row("pro", true, false), row("legacy", true, false), row("gone", false, true)];
+        let existing = [
+            row("pro", true, false),
+            row("legacy", true, false),
+            row("gone", false, true),
+        ];
         let diff = diff_plan_entitlements(&["pro"], &existing, true);
         assert_eq!(diff.end, ["legacy"]);
     }
 
     #[test]
     fn losing_access_ends_open_rows_and_creates_missing_ones_inactive() {
-        let existing = [row("pro", true, false), row("api", false, false), row("beta", false, true)];
+        let existing = [
+            row("pro", true, false),
+            row("api", false, false),
+            row("beta", false, true),
+        ];
         let diff = diff_plan_entitlements(&["pro", "api", "beta", "new"], &existing, false);
         assert_eq!(diff.end, ["pro", "api"]);
         assert_eq!(keys(&diff.create), ["new"]);
@@ -168,8 +192,13 @@ mod tests {
     }
 
     fn arb_rows() -> impl Strategy<Value = Vec<ExistingPlanEntitlement>> {
-        proptest::collection::btree_map("[a-e]", (any::<bool>(), any::<bool>()), 0..5)
-            .prop_map(|rows| rows.into_iter().map(|(key, (active, ended))| row(&key, active, ended)).collect())
+        proptest::collection::btree_map("[a-e]", (any::<bool>(), any::<bool>()), 0..5).prop_map(
+            |rows| {
+                rows.into_iter()
+                    .map(|(key, (active, ended))| row(&key, active, ended))
+                    .collect()
+            },
+        )
     }
 
     proptest! {

@@ -51,10 +51,13 @@ impl SubscriptionStatus {
 
     /// Reads a stored status name (exact).
     pub fn parse(raw: &str) -> Result<SubscriptionStatus, UnknownChoice> {
-        Self::ALL.into_iter().find(|status| status.as_str() == raw).ok_or_else(|| {
-            let names = Self::ALL.map(SubscriptionStatus::as_str);
-            UnknownChoice::new("subscription status", raw, &names)
-        })
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == raw)
+            .ok_or_else(|| {
+                let names = Self::ALL.map(SubscriptionStatus::as_str);
+                UnknownChoice::new("subscription status", raw, &names)
+            })
     }
 
     /// Maps a status as Clerk (or another billing provider) spells it: case, spaces and
@@ -73,13 +76,19 @@ impl SubscriptionStatus {
 
     /// Whether the subscription's plan features are granted: active or trialing.
     pub fn grants_access(self) -> bool {
-        matches!(self, SubscriptionStatus::Active | SubscriptionStatus::Trialing)
+        matches!(
+            self,
+            SubscriptionStatus::Active | SubscriptionStatus::Trialing
+        )
     }
 
     /// Whether its current period is the usage period for AI quotas: active, trialing
     /// or past due (a failed renewal does not reset the cycle).
     pub fn frames_usage_period(self) -> bool {
-        matches!(self, SubscriptionStatus::Active | SubscriptionStatus::Trialing | SubscriptionStatus::PastDue)
+        matches!(
+            self,
+            SubscriptionStatus::Active | SubscriptionStatus::Trialing | SubscriptionStatus::PastDue
+        )
     }
 }
 
@@ -103,26 +112,66 @@ mod tests {
 
     #[test]
     fn provider_spellings_map_to_statuses() {
-        assert_eq!(SubscriptionStatus::from_provider(" Active "), SubscriptionStatus::Active);
-        assert_eq!(SubscriptionStatus::from_provider("pastDue"), SubscriptionStatus::PastDue);
-        assert_eq!(SubscriptionStatus::from_provider("past-due"), SubscriptionStatus::PastDue);
-        assert_eq!(SubscriptionStatus::from_provider("cancelled"), SubscriptionStatus::Canceled);
-        assert_eq!(SubscriptionStatus::from_provider("trialing"), SubscriptionStatus::Trialing);
-        assert_eq!(SubscriptionStatus::from_provider("paused"), SubscriptionStatus::Paused);
-        assert_eq!(SubscriptionStatus::from_provider("upcoming"), SubscriptionStatus::Incomplete);
-        assert_eq!(SubscriptionStatus::from_provider(""), SubscriptionStatus::Incomplete);
+        assert_eq!(
+            SubscriptionStatus::from_provider(" Active "),
+            SubscriptionStatus::Active
+        );
+        assert_eq!(
+            SubscriptionStatus::from_provider("pastDue"),
+            SubscriptionStatus::PastDue
+        );
+        assert_eq!(
+            SubscriptionStatus::from_provider("past-due"),
+            SubscriptionStatus::PastDue
+        );
+        assert_eq!(
+            SubscriptionStatus::from_provider("cancelled"),
+            SubscriptionStatus::Canceled
+        );
+        assert_eq!(
+            SubscriptionStatus::from_provider("trialing"),
+            SubscriptionStatus::Trialing
+        );
+        assert_eq!(
+            SubscriptionStatus::from_provider("paused"),
+            SubscriptionStatus::Paused
+        );
+        assert_eq!(
+            SubscriptionStatus::from_provider("upcoming"),
+            SubscriptionStatus::Incomplete
+        );
+        assert_eq!(
+            SubscriptionStatus::from_provider(""),
+            SubscriptionStatus::Incomplete
+        );
     }
 
     #[test]
     fn only_active_and_trialing_grant_access() {
-        let granting: Vec<_> = SubscriptionStatus::ALL.into_iter().filter(|s| s.grants_access()).collect();
-        assert_eq!(granting, [SubscriptionStatus::Trialing, SubscriptionStatus::Active]);
+        let granting: Vec<_> = SubscriptionStatus::ALL
+            .into_iter()
+            .filter(|s| s.grants_access())
+            .collect();
+        assert_eq!(
+            granting,
+            [SubscriptionStatus::Trialing, SubscriptionStatus::Active]
+        );
     }
 
     #[test]
     fn past_due_still_frames_the_usage_period() {
-        let framing: Vec<_> = SubscriptionStatus::ALL.into_iter().filter(|s| s.frames_usage_period()).collect();
-        assert_eq!(framing, [SubscriptionStatus::Trialing, SubscriptionStatus::Active, SubscriptionStatus::PastDue]);
+        let framing: Vec<_> = SubscriptionStatus::ALL
+            .into_iter()
+            .filter(|s| s.frames_usage_period())
+            .collect();
+        assert_eq!(
+            framing,
+            [
+                SubscriptionStatus::Trialing,
+                SubscriptionStatus::Active,
+                SubscriptionStatus::PastDue
+            ]
+        );
     }
 
     #[test]
@@ -130,7 +179,10 @@ mod tests {
         for status in SubscriptionStatus::ALL {
             assert_eq!(SubscriptionStatus::parse(status.as_str()), Ok(status));
             assert_eq!(SubscriptionStatus::from_provider(status.as_str()), status);
-            assert_eq!(serde_json::to_value(status).unwrap(), serde_json::json!(status.as_str()));
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::json!(status.as_str())
+            );
         }
         assert!("pastDue".parse::<SubscriptionStatus>().is_err());
     }

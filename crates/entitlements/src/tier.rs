@@ -7,7 +7,9 @@ use paidloop_catalog::UnknownChoice;
 use serde::{Deserialize, Serialize};
 
 /// A user's plan tier, derived from their billing features.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanTier {
     /// No paid plan (`free`).
@@ -29,7 +31,11 @@ impl PlanTier {
     /// Derives the tier: `enterprise` when that feature is present, else `pro` when any
     /// of `pro`, `premium` or `growth` is, else `free`. Case is ignored.
     pub fn from_features(features: &[String]) -> PlanTier {
-        let has = |name: &str| features.iter().any(|feature| feature.trim().eq_ignore_ascii_case(name));
+        let has = |name: &str| {
+            features
+                .iter()
+                .any(|feature| feature.trim().eq_ignore_ascii_case(name))
+        };
         if has("enterprise") {
             PlanTier::Enterprise
         } else if Self::PRO_FEATURES.into_iter().any(has) {
@@ -50,10 +56,13 @@ impl PlanTier {
 
     /// Reads a stored tier name (exact).
     pub fn parse(raw: &str) -> Result<PlanTier, UnknownChoice> {
-        Self::ALL.into_iter().find(|tier| tier.as_str() == raw).ok_or_else(|| {
-            let names = Self::ALL.map(PlanTier::as_str);
-            UnknownChoice::new("plan tier", raw, &names)
-        })
+        Self::ALL
+            .into_iter()
+            .find(|tier| tier.as_str() == raw)
+            .ok_or_else(|| {
+                let names = Self::ALL.map(PlanTier::as_str);
+                UnknownChoice::new("plan tier", raw, &names)
+            })
     }
 }
 
@@ -96,14 +105,20 @@ mod tests {
     #[test]
     fn anything_else_is_free() {
         assert_eq!(tier(&[]), PlanTier::Free);
-        assert_eq!(tier(&["beta", "professional", "enterprise_trial"]), PlanTier::Free);
+        assert_eq!(
+            tier(&["beta", "professional", "enterprise_trial"]),
+            PlanTier::Free
+        );
     }
 
     #[test]
     fn names_round_trip_and_match_serde() {
         for tier in PlanTier::ALL {
             assert_eq!(PlanTier::parse(tier.as_str()), Ok(tier));
-            assert_eq!(serde_json::to_value(tier).unwrap(), serde_json::json!(tier.as_str()));
+            assert_eq!(
+                serde_json::to_value(tier).unwrap(),
+                serde_json::json!(tier.as_str())
+            );
         }
         assert!("Pro".parse::<PlanTier>().is_err());
     }

@@ -91,7 +91,6 @@ impl FromRequest for CurrentUser {
             let (profile, account) =
                 identity::sync_from_claims(&state.db, &claims, &state.config.clerk.billing_claim)
                     .await?;
-            tracing::Span::current().record("user_id", profile.clerk_user_id.as_str());
             Ok(CurrentUser {
                 claims,
                 profile,

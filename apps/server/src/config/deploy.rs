@@ -35,7 +35,9 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
 /// Why `APP_SECRET_KEY` is unfit for production, if it is.
 pub fn secret_key_problem(key: Option<&str>) -> Option<String> {
     let Some(key) = key else {
-        return Some("APP_SECRET_KEY is not set: generate one with `openssl rand -hex 32`".to_owned());
+        return Some(
+            "APP_SECRET_KEY is not set: generate one with `openssl rand -hex 32`".to_owned(),
+        );
     };
     let lower = key.to_ascii_lowercase();
     let distinct = {
@@ -75,7 +77,10 @@ pub fn findings(config: &Config) -> Vec<Finding> {
         error("DEV_AUTH_ENABLED is on: local sign-in must never run in production".to_owned());
     }
     if config.order_confirm.allow_manual {
-        error("ORDER_CONFIRM_ALLOW_MANUAL is on: orders could be marked paid without payment".to_owned());
+        error(
+            "ORDER_CONFIRM_ALLOW_MANUAL is on: orders could be marked paid without payment"
+                .to_owned(),
+        );
     }
     if config.order_confirm.allow_client_side_clerk_confirm {
         error(
@@ -84,14 +89,20 @@ pub fn findings(config: &Config) -> Vec<Finding> {
         );
     }
     match config.clerk.webhook_signing_secret.as_deref() {
-        None => error("CLERK_WEBHOOK_SIGNING_SECRET is not set: payment webhooks cannot be verified".to_owned()),
+        None => error(
+            "CLERK_WEBHOOK_SIGNING_SECRET is not set: payment webhooks cannot be verified"
+                .to_owned(),
+        ),
         Some(secret) if !secret.starts_with("whsec_") => {
             error("CLERK_WEBHOOK_SIGNING_SECRET must start with `whsec_`".to_owned());
         }
         Some(_) => {}
     }
     if config.clerk.jwks_url.is_none() && config.clerk.jwt_key.is_none() {
-        error("no JWT verification source: set CLERK_JWKS_URL, CLERK_JWT_KEY or CLERK_DOMAIN".to_owned());
+        error(
+            "no JWT verification source: set CLERK_JWKS_URL, CLERK_JWT_KEY or CLERK_DOMAIN"
+                .to_owned(),
+        );
     }
     if config.app.allowed_hosts.iter().any(|h| h == "*") {
         error("APP_ALLOWED_HOSTS is `*`: list the real host names".to_owned());
@@ -167,9 +178,15 @@ mod tests {
     #[test]
     fn a_production_configuration_passes_with_only_warnings() {
         let config = config(&[
-            ("APP_SECRET_KEY", "q8Zr1fJ0mXwT5vK2pL9sB4nH7cY3dG6aE1uR8iO0tW5zQ2xV4bN7mM"),
+            (
+                "APP_SECRET_KEY",
+                "q8Zr1fJ0mXwT5vK2pL9sB4nH7cY3dG6aE1uR8iO0tW5zQ2xV4bN7mM",
+            ),
             ("CLERK_DOMAIN", "clerk.shop.test"),
-            ("CLERK_WEBHOOK_SIGNING_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            (
+                "CLERK_WEBHOOK_SIGNING_SECRET",
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            ),
             ("APP_ALLOWED_HOSTS", "shop.test"),
         ]);
         assert_eq!(errors(&config), Vec::<String>::new());
@@ -191,8 +208,10 @@ mod tests {
         );
         assert!(secret_key_problem(Some(&"a".repeat(64))).is_some());
         assert!(
-            secret_key_problem(Some("q8Zr1fJ0mXwT5vK2pL9sB4nH7cY3dG6aE1uR8iO0tW5zQ2xV4bN7mM"))
-                .is_none()
+            secret_key_problem(Some(
+                "q8Zr1fJ0mXwT5vK2pL9sB4nH7cY3dG6aE1uR8iO0tW5zQ2xV4bN7mM"
+            ))
+            .is_none()
         );
     }
 }

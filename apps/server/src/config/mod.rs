@@ -266,8 +266,18 @@ impl Config {
                 .bool("ORDER_CONFIRM_ALLOW_CLIENT_SIDE_CLERK_CONFIRM", false),
             shared_secret: r.opt("ORDER_CONFIRM_SHARED_SECRET"),
         };
-        let soft = r.number("BILLING_SYNC_SOFT_STALE_SECONDS", 900, 1, u64::from(u32::MAX));
-        let hard = r.number("BILLING_SYNC_HARD_TTL_SECONDS", 10_800, 1, u64::from(u32::MAX));
+        let soft = r.number(
+            "BILLING_SYNC_SOFT_STALE_SECONDS",
+            900,
+            1,
+            u64::from(u32::MAX),
+        );
+        let hard = r.number(
+            "BILLING_SYNC_HARD_TTL_SECONDS",
+            10_800,
+            1,
+            u64::from(u32::MAX),
+        );
         let billing_sync = BillingSyncConfig {
             soft_stale_seconds: soft,
             hard_ttl_seconds: hard.max(soft + 1),
@@ -319,7 +329,8 @@ impl Config {
                 problems.push(problem);
             }
             if self.app.allowed_hosts.iter().any(|h| h == "*") {
-                problems.push("APP_ALLOWED_HOSTS: `*` is only allowed with APP_DEBUG=true".to_owned());
+                problems
+                    .push("APP_ALLOWED_HOSTS: `*` is only allowed with APP_DEBUG=true".to_owned());
             }
         }
         problems
@@ -349,7 +360,11 @@ fn read_app(r: &mut Reader<'_>, debug: bool) -> AppConfig {
         frontend_dist_dir,
         log_level: r.string("LOG_LEVEL", "info"),
         log_format: match r
-            .choice("LOG_FORMAT", if debug { "pretty" } else { "json" }, &["pretty", "json"])
+            .choice(
+                "LOG_FORMAT",
+                if debug { "pretty" } else { "json" },
+                &["pretty", "json"],
+            )
             .as_str()
         {
             "json" => LogFormat::Json,
@@ -378,12 +393,12 @@ fn read_clerk(r: &mut Reader<'_>) -> ClerkConfig {
             .to_owned()
     });
     let mut jwks_url = r.url("CLERK_JWKS_URL");
-    if jwks_url.is_none() {
-        if let Some(domain) = &domain {
-            match Url::parse(&format!("https://{domain}/.well-known/jwks.json")) {
-                Ok(url) => jwks_url = Some(url),
-                Err(_) => r.problem("CLERK_DOMAIN", format!("not a host name: {domain:?}")),
-            }
+    if jwks_url.is_none()
+        && let Some(domain) = &domain
+    {
+        match Url::parse(&format!("https://{domain}/.well-known/jwks.json")) {
+            Ok(url) => jwks_url = Some(url),
+            Err(_) => r.problem("CLERK_DOMAIN", format!("not a host name: {domain:?}")),
         }
     }
     let jwt_issuer = r
@@ -430,7 +445,11 @@ fn read_email(r: &mut Reader<'_>) -> EmailConfig {
 
 fn read_storage(r: &mut Reader<'_>, debug: bool) -> StorageConfig {
     let backend = match r.opt("ASSET_STORAGE_BACKEND") {
-        Some(_) => Some(r.choice("ASSET_STORAGE_BACKEND", "local", &["local", "supabase", "s3"])),
+        Some(_) => Some(r.choice(
+            "ASSET_STORAGE_BACKEND",
+            "local",
+            &["local", "supabase", "s3"],
+        )),
         None => debug.then(|| "local".to_owned()),
     };
     StorageConfig {
@@ -570,7 +589,10 @@ mod tests {
     fn dev_auth_without_debug_refuses_to_start() {
         let config = load(&[
             ("DEV_AUTH_ENABLED", "true"),
-            ("APP_SECRET_KEY", &"k7".repeat(40)),
+            (
+                "APP_SECRET_KEY",
+                "q8Zr1fJ0mXwT5vK2pL9sB4nH7cY3dG6aE1uR8iO0tW5zQ2xV4bN7mM",
+            ),
         ])
         .unwrap();
         let problems = config.startup_problems();

@@ -47,8 +47,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             }
             let mut body = Vec::new();
             while let Some(chunk) = payload.next().await {
-                let chunk: Bytes = chunk
-                    .map_err(|err| ApiError::BadRequest(format!("Could not read the body: {err}")))?;
+                let chunk: Bytes = chunk.map_err(|err| {
+                    ApiError::BadRequest(format!("Could not read the body: {err}"))
+                })?;
                 if body.len() + chunk.len() > MAX_JSON_BYTES {
                     return Err(too_large());
                 }
@@ -58,9 +59,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 Value::Object(serde_json::Map::new())
             } else {
                 check_content_type(content_type.as_deref())?;
-                serde_json::from_slice::<Value>(&body).map_err(|err| {
-                    ApiError::BadRequest(format!("JSON parse error - {err}"))
-                })?
+                serde_json::from_slice::<Value>(&body)
+                    .map_err(|err| ApiError::BadRequest(format!("JSON parse error - {err}")))?
             };
             from_value(value).map(JsonBody)
         })
@@ -100,7 +100,9 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
         let mut errors = FieldErrors::new();
         errors.insert(
             "non_field_errors".to_owned(),
-            vec![format!("Invalid data. Expected a dictionary, but got {got}.")],
+            vec![format!(
+                "Invalid data. Expected a dictionary, but got {got}."
+            )],
         );
         return Err(ApiError::Validation(errors));
     }

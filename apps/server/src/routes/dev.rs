@@ -30,7 +30,11 @@ pub async fn session(
     let signer = state.dev_signer.as_ref().ok_or(ApiError::NotFound)?;
     let input = body.0;
     let mut errors = Errors::default();
-    let user_id = errors.text("user_id", input.user_id.as_deref().unwrap_or(DEFAULT_USER), 64);
+    let user_id = errors.text(
+        "user_id",
+        input.user_id.as_deref().unwrap_or(DEFAULT_USER),
+        64,
+    );
     if user_id.is_empty()
         || !user_id
             .chars()
@@ -51,7 +55,10 @@ pub async fn session(
         None | Some(Value::Null) => None,
         Some(v @ (Value::Array(_) | Value::String(_) | Value::Object(_))) => Some(v),
         Some(_) => {
-            errors.add("entitlements", "Expected a list, an object or a comma-separated string.");
+            errors.add(
+                "entitlements",
+                "Expected a list, an object or a comma-separated string.",
+            );
             None
         }
     };

@@ -40,7 +40,12 @@ pub async fn billing_features(user: CurrentUser, query: web::Query<FeatureQuery>
             .collect(),
         _ => Vec::new(),
     };
-    match query.feature.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+    match query
+        .feature
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
         Some(feature) => HttpResponse::Ok().json(json!({
             "feature": feature.to_lowercase(),
             "enabled": has_feature(&features, feature),

@@ -11,11 +11,11 @@ use actix_web::web;
 /// Registers every route. Dev sign-in is registered only when it is active.
 pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) {
     let mut api = web::scope("/api")
-        .route("/health/", web::get().to(health::health))
-        .route("/ready/", web::get().to(health::ready))
-        .route("/me/", web::get().to(identity::me))
-        .route("/profile/", web::get().to(identity::profile))
-        .route("/billing/features/", web::get().to(identity::billing_features))
+        .service(web::resource("/health/").get(health::health))
+        .service(web::resource("/ready/").get(health::ready))
+        .service(web::resource("/me/").get(identity::me))
+        .service(web::resource("/profile/").get(identity::profile))
+        .service(web::resource("/billing/features/").get(identity::billing_features))
         .service(
             web::resource("/account/customer/")
                 .route(web::get().to(account::get_customer))
@@ -34,7 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) {
                 .route(web::delete().to(projects::delete)),
         );
     if dev_auth_active {
-        api = api.route("/dev/session/", web::post().to(dev::session));
+        api = api.service(web::resource("/dev/session/").post(dev::session));
     }
     cfg.service(api);
 }

@@ -1,7 +1,7 @@
 //! The caller's customer account: billing identity edits.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TryIntoModel};
 use serde::Deserialize;
 use serde_json::Value;
 

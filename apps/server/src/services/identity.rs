@@ -8,7 +8,6 @@
 use chrono::Utc;
 use paidloop_clerk::VerifiedClaims;
 use paidloop_entitlements::{PlanTier, features_from_claims};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
@@ -62,7 +61,7 @@ impl ClaimedProfile {
     /// Applies the claims to a stored profile; returns whether anything changed.
     fn apply(&self, profile: &mut profiles::Model) -> bool {
         let before = profile.clone();
-        let mut set = |field: &mut String, value: &Option<String>| {
+        let set = |field: &mut String, value: &Option<String>| {
             if let Some(value) = value {
                 value.clone_into(field);
             }
@@ -163,12 +162,7 @@ async fn insert_profile<C: ConnectionTrait>(
         ..Default::default()
     };
     profiles::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(profiles::Column::ClerkUserId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .do_nothing()
+        .on_conflict_do_nothing_on([profiles::Column::ClerkUserId])
         .exec_without_returning(db)
         .await?;
     profiles::Entity::find()
@@ -198,19 +192,16 @@ pub async fn ensure_account<C: ConnectionTrait>(
         ..Default::default()
     };
     customer_accounts::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(customer_accounts::Column::ProfileId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .do_nothing()
+        .on_conflict_do_nothing_on([customer_accounts::Column::ProfileId])
         .exec_without_returning(db)
         .await?;
     customer_accounts::Entity::find()
         .filter(customer_accounts::Column::ProfileId.eq(profile.id))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::Internal("customer account vanished right after its upsert".into()))
+        .ok_or_else(|| {
+            ApiError::Internal("customer account vanished right after its upsert".into())
+        })
 }
 
 #[cfg(test)]
@@ -228,7 +219,9 @@ mod tests {
     #[test]
     fn claims_fall_back_to_their_alternative_names() {
         let claimed = ClaimedProfile::from_claims(
-            &claims(json!({"sub": "user_1", "first_name": "Ada", "family_name": "L", "image_url": "https://i/x.png"})),
+            &claims(
+                json!({"sub": "user_1", "first_name": "Ada", "family_name": "L", "image_url": "https://i/x.png"}),
+            ),
             "entitlements",
         );
         assert_eq!(claimed.first_name.as_deref(), Some("Ada"));

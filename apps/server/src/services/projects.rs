@@ -1,7 +1,7 @@
 //! Projects: the small example resource, always scoped to its owner.
 
 use chrono::{NaiveDate, Utc};
-use paidloop_catalog::slugify;
+use paidloop_catalog::{Slug, SlugError};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
@@ -107,20 +107,24 @@ fn validate(
             String::new()
         }
     };
-    let slug = match (input.slug.as_deref().map(str::trim), existing) {
-        (Some(given), _) if !given.is_empty() => slugify(given),
+    let slug = match (input.slug.as_deref(), existing) {
         (None, Some(row)) => row.slug.clone(),
-        _ => slugify(&name),
+        (given, _) => match Slug::parse(given, &name, SLUG_MAX) {
+            Ok(slug) => slug.into_string(),
+            Err(SlugError::Empty) if name.is_empty() => String::new(),
+            Err(SlugError::Empty) => {
+                errors.add("slug", "Enter a slug with at least one letter or number.");
+                String::new()
+            }
+            Err(SlugError::TooLong { max, .. }) => {
+                errors.add(
+                    "slug",
+                    format!("Ensure this field has no more than {max} characters."),
+                );
+                String::new()
+            }
+        },
     };
-    if slug.is_empty() && !name.is_empty() {
-        errors.add("slug", "Enter a slug with at least one letter or number.");
-    }
-    if slug.chars().count() > SLUG_MAX {
-        errors.add(
-            "slug",
-            format!("Ensure this field has no more than {SLUG_MAX} characters."),
-        );
-    }
     let summary = match (&input.summary, existing) {
         (Some(s), _) => s.trim().to_owned(),
         (None, Some(row)) => row.summary.clone(),

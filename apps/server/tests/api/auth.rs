@@ -30,7 +30,10 @@ async fn assert_rejected(app: &TestApp, token: &str, why: &str) {
         .await
         .unwrap();
     assert_eq!(
-        response.headers().get("www-authenticate").map(|v| v.to_str().unwrap()),
+        response
+            .headers()
+            .get("www-authenticate")
+            .map(|v| v.to_str().unwrap()),
         Some("Bearer"),
         "{why}"
     );
@@ -49,7 +52,7 @@ fn without(mut claims: Value, key: &str) -> Value {
     claims
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_valid_token_is_accepted_and_creates_profile_and_account() {
     let app = TestApp::spawn().await;
     let (status, me) = me_with_token(&app, &app.token("user_alice")).await;
@@ -59,13 +62,16 @@ async fn a_valid_token_is_accepted_and_creates_profile_and_account() {
     assert_eq!(me["profile"]["first_name"], "Test");
     assert_eq!(me["profile"]["plan_tier"], "free");
     assert_eq!(me["customer_account"]["external_customer_id"], "user_alice");
-    assert_eq!(me["customer_account"]["billing_email"], "user_alice@example.com");
+    assert_eq!(
+        me["customer_account"]["billing_email"],
+        "user_alice@example.com"
+    );
     assert_eq!(me["customer_account"]["full_name"], "Test User");
     assert_eq!(app.count("profiles").await, 1);
     assert_eq!(app.count("customer_accounts").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_and_garbage_tokens_are_refused() {
     let app = TestApp::spawn().await;
     let (status, body) = body(app.request(Method::GET, "/api/me/").send().await.unwrap()).await;
@@ -75,7 +81,7 @@ async fn missing_and_garbage_tokens_are_refused() {
     assert_eq!(app.count("profiles").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_and_not_yet_valid_tokens_are_refused() {
     let app = TestApp::spawn().await;
     let now = Utc::now().timestamp();
@@ -89,7 +95,7 @@ async fn expired_and_not_yet_valid_tokens_are_refused() {
     assert_eq!(me_with_token(&app, &app.sign(&barely)).await.0, 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn foreign_keys_and_algorithms_are_refused() {
     let app = TestApp::spawn().await;
     let claims = app.claims("user_k");
@@ -115,7 +121,7 @@ async fn foreign_keys_and_algorithms_are_refused() {
     assert_eq!(app.count("profiles").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn issuer_subject_and_authorized_party_are_checked() {
     let app = TestApp::spawn().await;
     let claims = app.claims("user_c");
@@ -125,14 +131,24 @@ async fn issuer_subject_and_authorized_party_are_checked() {
     assert_rejected(&app, &app.sign(&bad_azp), "disallowed azp").await;
     let other_port = with(claims.clone(), "azp", json!("http://127.0.0.1:3000"));
     assert_rejected(&app, &app.sign(&other_port), "loopback on another port").await;
-    assert_rejected(&app, &app.sign(&without(claims.clone(), "sub")), "missing sub").await;
-    assert_rejected(&app, &app.sign(&with(claims.clone(), "sub", json!(""))), "empty sub").await;
+    assert_rejected(
+        &app,
+        &app.sign(&without(claims.clone(), "sub")),
+        "missing sub",
+    )
+    .await;
+    assert_rejected(
+        &app,
+        &app.sign(&with(claims.clone(), "sub", json!(""))),
+        "empty sub",
+    )
+    .await;
     // The loopback alias of the allowed origin is the same party.
     let alias = with(claims, "azp", json!("http://127.0.0.1:5173/"));
     assert_eq!(me_with_token(&app, &app.sign(&alias)).await.0, 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audience_must_match_when_configured() {
     let app = TestApp::builder()
         .env("CLERK_JWT_AUDIENCE", "paidloop-api")
@@ -147,7 +163,7 @@ async fn the_audience_must_match_when_configured() {
     assert_eq!(me_with_token(&app, &app.sign(&listed)).await.0, 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_authorization_headers_are_refused() {
     let app = TestApp::spawn().await;
     let token = app.token("user_h");
@@ -169,7 +185,7 @@ async fn malformed_authorization_headers_are_refused() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cookie_auth_needs_a_trusted_origin_for_unsafe_methods() {
     let app = TestApp::spawn().await;
     let cookie = format!("__session={}", app.token("user_cookie"));
@@ -203,7 +219,7 @@ async fn cookie_auth_needs_a_trusted_origin_for_unsafe_methods() {
     assert_eq!(app.count("projects").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_jwks_is_fetched_once_not_on_every_request() {
     let app = TestApp::spawn().await;
     for _ in 0..5 {
@@ -212,13 +228,17 @@ async fn the_jwks_is_fetched_once_not_on_every_request() {
     assert_eq!(app.jwks_fetches().await, 1);
     // Unknown kids within the refetch interval do not hammer Clerk.
     for i in 0..3 {
-        let token = TestKeys::sign(&app.claims("user_x"), Some(&format!("nope-{i}")), &TestKeys::RSA_B);
+        let token = TestKeys::sign(
+            &app.claims("user_x"),
+            Some(&format!("nope-{i}")),
+            &TestKeys::RSA_B,
+        );
         assert_eq!(me_with_token(&app, &token).await.0, 401);
     }
     assert_eq!(app.jwks_fetches().await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rotated_key_is_fetched_once_then_cached() {
     let app = TestApp::builder()
         .refetch_interval(Duration::ZERO)
@@ -235,10 +255,14 @@ async fn a_rotated_key_is_fetched_once_then_cached() {
         assert_eq!(me_with_token(&app, &token).await.0, 200);
         assert_eq!(me_with_token(&app, &app.token("user_rot")).await.0, 200);
     }
-    assert_eq!(app.jwks_fetches().await, 1, "one refetch for the new kid, none after");
+    assert_eq!(
+        app.jwks_fetches().await,
+        1,
+        "one refetch for the new kid, none after"
+    );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_profile_follows_the_claims_and_is_not_rewritten_when_unchanged() {
     let app = TestApp::spawn().await;
     let claims = with(app.claims("user_p"), "given_name", json!("Ada"));
@@ -258,17 +282,28 @@ async fn the_profile_follows_the_claims_and_is_not_rewritten_when_unchanged() {
     let (_, after) = me_with_token(&app, &app.sign(&changed)).await;
     assert_eq!(after["profile"]["first_name"], "Grace");
     assert_eq!(after["profile"]["image_url"], "https://img.test/g.png");
-    assert_ne!(after["profile"]["updated_at"], first["profile"]["updated_at"]);
+    assert_ne!(
+        after["profile"]["updated_at"],
+        first["profile"]["updated_at"]
+    );
     assert_eq!(app.count("profiles").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn billing_features_come_from_list_dict_and_csv_claims() {
     let app = TestApp::spawn().await;
     let cases = [
         (json!(["Pro", "beta", "pro"]), vec!["beta", "pro"], "pro"),
-        (json!({"growth": true, "beta": false, "x": 1}), vec!["growth", "x"], "pro"),
-        (json!(" enterprise , Extra "), vec!["enterprise", "extra"], "enterprise"),
+        (
+            json!({"growth": true, "beta": false, "x": 1}),
+            vec!["growth", "x"],
+            "pro",
+        ),
+        (
+            json!(" enterprise , Extra "),
+            vec!["enterprise", "extra"],
+            "enterprise",
+        ),
         (json!([]), vec![], "free"),
     ];
     for (i, (claim, expected, tier)) in cases.into_iter().enumerate() {
@@ -308,7 +343,7 @@ async fn billing_features_come_from_list_dict_and_csv_claims() {
     assert_eq!(other, json!({"feature": "enterprise", "enabled": false}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custom_billing_claim_is_read_with_entitlements_as_fallback() {
     let app = TestApp::builder()
         .env("CLERK_BILLING_CLAIM", "plan_features")
@@ -325,23 +360,31 @@ async fn a_custom_billing_claim_is_read_with_entitlements_as_fallback() {
     assert_eq!(me["billing_features"], json!(["beta"]));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_first_requests_create_one_profile() {
     let app = TestApp::spawn().await;
     let token = app.token("user_race");
     let requests = (0..16).map(|_| me_with_token(&app, &token));
     let results = futures_util::future::join_all(requests).await;
-    assert!(results.iter().all(|(status, _)| *status == 200), "{results:?}");
+    assert!(
+        results.iter().all(|(status, _)| *status == 200),
+        "{results:?}"
+    );
     assert_eq!(app.count("profiles").await, 1);
     assert_eq!(app.count("customer_accounts").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profile_endpoint_returns_the_profile_shape() {
     let app = TestApp::spawn().await;
     let (status, profile) = body(app.get_as("user_shape", "/api/profile/").await).await;
     assert_eq!(status, 200);
-    let keys: Vec<&str> = profile.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = profile
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     for key in [
         "id",
         "clerk_user_id",

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, body};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn patch_updates_and_normalises_the_account() {
     let app = TestApp::spawn().await;
     let (status, account) = body(app.get_as("user_c", "/api/account/customer/").await).await;
@@ -27,12 +27,15 @@ async fn patch_updates_and_normalises_the_account() {
     assert_eq!(patched["company_name"], "Acme");
     assert_eq!(patched["tax_id"], "DE123");
     assert_eq!(patched["metadata"], json!({"segment": "indie"}));
-    assert_eq!(patched["billing_email"], "user_c@example.com", "untouched fields stay");
+    assert_eq!(
+        patched["billing_email"], "user_c@example.com",
+        "untouched fields stay"
+    );
     let (_, again) = body(app.get_as("user_c", "/api/account/customer/").await).await;
     assert_eq!(again["country"], "US");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_patches_are_refused_whole() {
     let app = TestApp::spawn().await;
     let cases = [
@@ -48,7 +51,10 @@ async fn invalid_patches_are_refused_whole() {
     for (input, field) in cases {
         let mut input = input;
         // A valid field alongside must not be written either.
-        input["company_name"] = input.get("company_name").cloned().unwrap_or(json!("Should Not Stick"));
+        input["company_name"] = input
+            .get("company_name")
+            .cloned()
+            .unwrap_or(json!("Should Not Stick"));
         let (status, errors) = body(
             app.send_as("user_d", Method::PATCH, "/api/account/customer/", &input)
                 .await,

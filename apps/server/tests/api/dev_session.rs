@@ -13,7 +13,7 @@ async fn dev_app() -> TestApp {
         .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dev_token_signs_in_through_the_normal_verifier() {
     let app = dev_app().await;
     let (status, session) = body(
@@ -44,7 +44,7 @@ async fn a_dev_token_signs_in_through_the_normal_verifier() {
     assert_eq!(app.jwks_fetches().await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_body_signs_in_the_default_local_user() {
     let app = dev_app().await;
     let (status, session) = body(
@@ -57,7 +57,7 @@ async fn an_empty_body_signs_in_the_default_local_user() {
     assert_eq!(status, 200, "{session}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_dev_session_input_is_400() {
     let app = dev_app().await;
     for (input, field) in [
@@ -79,7 +79,7 @@ async fn bad_dev_session_input_is_400() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_dev_auth_there_is_no_endpoint_and_no_trusted_dev_key() {
     let dev = dev_app().await;
     let (_, session) = body(

@@ -130,7 +130,10 @@ impl Spawn {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         env.insert("DATABASE_URL".into(), database_url.clone());
-        env.insert("CLERK_JWKS_URL".into(), format!("{}{JWKS_PATH}", clerk.uri()));
+        env.insert(
+            "CLERK_JWKS_URL".into(),
+            format!("{}{JWKS_PATH}", clerk.uri()),
+        );
         env.extend(self.env);
         let config = Config::from_lookup(&|name| env.get(name).cloned()).expect("test config");
 
@@ -181,16 +184,10 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // Stop the workers so the database can be dropped.
-        let handle = self.handle.clone();
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(handle.stop(false));
-        })
-        .join();
+        // Stop the workers (and their pool) before the database is dropped. Tests run on
+        // a multi-thread runtime, so blocking this thread briefly is allowed.
+        let stop = self.handle.stop(false);
+        tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(stop));
     }
 }
 
@@ -297,7 +294,7 @@ impl TestApp {
         let backend = self.db.get_database_backend();
         let row = self
             .db
-            .query_one(sea_orm::Statement::from_string(
+            .query_one_raw(sea_orm::Statement::from_string(
                 backend,
                 format!("SELECT COUNT(*) AS n FROM {table}"),
             ))

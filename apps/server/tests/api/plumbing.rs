@@ -5,19 +5,31 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, body};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_ready_answer_without_auth() {
     let app = TestApp::spawn().await;
-    let (status, health) = body(app.request(Method::GET, "/api/health/").send().await.unwrap()).await;
+    let (status, health) = body(
+        app.request(Method::GET, "/api/health/")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(health["status"], "ok");
     assert!(health["timestamp"].as_str().unwrap().ends_with('Z'));
-    let (status, ready) = body(app.request(Method::GET, "/api/ready/").send().await.unwrap()).await;
+    let (status, ready) = body(
+        app.request(Method::GET, "/api/ready/")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(ready, json!({"status": "ok", "database": "ok"}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_paths_and_wrong_methods_answer_json() {
     let app = TestApp::spawn().await;
     let response = app.request(Method::GET, "/api/nope/").send().await.unwrap();
@@ -28,10 +40,18 @@ async fn unknown_paths_and_wrong_methods_answer_json() {
     let (status, not_found) = body(response).await;
     assert_eq!(status, 404);
     assert_eq!(not_found, json!({"detail": "Not found."}));
-    let (status, not_allowed) =
-        body(app.request(Method::DELETE, "/api/health/").send().await.unwrap()).await;
+    let (status, not_allowed) = body(
+        app.request(Method::DELETE, "/api/health/")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 405);
-    assert_eq!(not_allowed, json!({"detail": "Method \"DELETE\" not allowed."}));
+    assert_eq!(
+        not_allowed,
+        json!({"detail": "Method \"DELETE\" not allowed."})
+    );
 }
 
 async fn post_raw(app: &TestApp, content_type: &str, raw: Vec<u8>) -> (u16, Value) {
@@ -47,27 +67,40 @@ async fn post_raw(app: &TestApp, content_type: &str, raw: Vec<u8>) -> (u16, Valu
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_bodies_are_4xx_and_store_nothing() {
     let app = TestApp::spawn().await;
     let (status, err) = post_raw(&app, "application/json", b"{\"name\": ".to_vec()).await;
     assert_eq!(status, 400);
-    assert!(err["detail"].as_str().unwrap().contains("JSON parse error"), "{err}");
+    assert!(
+        err["detail"].as_str().unwrap().contains("JSON parse error"),
+        "{err}"
+    );
     let (status, err) = post_raw(&app, "application/json", b"[{\"name\": \"x\"}]".to_vec()).await;
     assert_eq!(status, 400);
-    assert!(err["non_field_errors"][0].as_str().unwrap().contains("list"), "{err}");
+    assert!(
+        err["non_field_errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("list"),
+        "{err}"
+    );
     let (status, err) = post_raw(&app, "application/json", b"\"a string\"".to_vec()).await;
     assert_eq!(status, 400, "{err}");
     let (status, err) = post_raw(&app, "text/plain", b"{\"name\": \"x\"}".to_vec()).await;
     assert_eq!(status, 415, "{err}");
     assert!(err["detail"].is_string());
-    let (status, err) =
-        post_raw(&app, "application/x-www-form-urlencoded", b"name=x".to_vec()).await;
+    let (status, err) = post_raw(
+        &app,
+        "application/x-www-form-urlencoded",
+        b"name=x".to_vec(),
+    )
+    .await;
     assert_eq!(status, 415, "{err}");
     assert_eq!(app.count("projects").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bodies_over_one_mebibyte_are_413() {
     let app = TestApp::spawn().await;
     let summary = "x".repeat(1024 * 1024);
@@ -82,16 +115,30 @@ async fn bodies_over_one_mebibyte_are_413() {
     assert_eq!(post_raw(&app, "application/json", raw).await.0, 201);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_carry_security_headers_and_a_request_id() {
     let app = TestApp::spawn().await;
-    let response = app.request(Method::GET, "/api/health/").send().await.unwrap();
+    let response = app
+        .request(Method::GET, "/api/health/")
+        .send()
+        .await
+        .unwrap();
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
     assert_eq!(headers["referrer-policy"], "same-origin");
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
-    assert!(headers["strict-transport-security"].to_str().unwrap().starts_with("max-age=31536000"));
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert!(
+        headers["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=31536000")
+    );
     let id = headers["x-request-id"].to_str().unwrap();
     assert_eq!(id.len(), 36, "a UUID: {id}");
     // Errors carry them too.
@@ -100,14 +147,18 @@ async fn responses_carry_security_headers_and_a_request_id() {
     assert!(response.headers().contains_key("x-request-id"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn debug_mode_has_no_hsts() {
     let app = TestApp::builder().env("APP_DEBUG", "true").start().await;
-    let response = app.request(Method::GET, "/api/health/").send().await.unwrap();
+    let response = app
+        .request(Method::GET, "/api/health/")
+        .send()
+        .await
+        .unwrap();
     assert!(!response.headers().contains_key("strict-transport-security"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hosts_outside_the_allow_list_are_refused() {
     let app = TestApp::spawn().await;
     let (status, err) = body(
@@ -130,14 +181,17 @@ async fn hosts_outside_the_allow_list_are_refused() {
     assert_eq!(status.as_u16(), 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cors_allows_the_configured_origin_only() {
     let app = TestApp::spawn().await;
     let preflight = |origin: &'static str| {
         app.request(Method::OPTIONS, "/api/projects/")
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "authorization, content-type")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
             .send()
     };
     let allowed = preflight("http://localhost:5173").await.unwrap();
@@ -147,5 +201,9 @@ async fn cors_allows_the_configured_origin_only() {
         "http://localhost:5173"
     );
     let refused = preflight("https://evil.test").await.unwrap();
-    assert!(!refused.headers().contains_key("access-control-allow-origin"));
+    assert!(
+        !refused
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
 }

@@ -16,6 +16,6 @@ pub mod jwt;
 pub mod testing;
 
 pub use jwt::{
-    AuthError, JwtConfigError, JwtSettings, JwtVerifier, VerifiedClaims,
-    authorized_party_matches, parse_bearer,
+    AuthError, JwtConfigError, JwtSettings, JwtVerifier, VerifiedClaims, authorized_party_matches,
+    parse_bearer,
 };

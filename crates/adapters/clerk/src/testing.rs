@@ -8,18 +8,40 @@
 //! paidloop-clerk = { workspace = true, features = ["testing"] }
 //! ```
 //!
-//! ```ignore
+//! ```
 //! use paidloop_clerk::testing::TestKeys;
-//! use wiremock::{Mock, MockServer, ResponseTemplate, matchers::{method, path}};
+//! use paidloop_clerk::{JwtSettings, JwtVerifier};
+//! use wiremock::matchers::{method, path};
+//! use wiremock::{Mock, MockServer, ResponseTemplate};
 //!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! // A fake Clerk serving the test JWKS.
 //! let clerk = MockServer::start().await;
-//! Mock::given(method("GET")).and(path("/.well-known/jwks.json"))
-//!     .respond_with(ResponseTemplate::new(200)
-//!         .set_body_json(TestKeys::jwk_set_json(&[("kid-a", &TestKeys::RSA_A)])))
-//!     .mount(&clerk).await;
-//! // CLERK_JWKS_URL = format!("{}/.well-known/jwks.json", clerk.uri())
-//! let token = TestKeys::sign(&TestKeys::claims("user_123"), Some("kid-a"), &TestKeys::RSA_A);
-//! // send it as `Authorization: Bearer {token}`
+//! Mock::given(method("GET"))
+//!     .and(path("/.well-known/jwks.json"))
+//!     .respond_with(
+//!         ResponseTemplate::new(200)
+//!             .set_body_json(TestKeys::jwk_set_json(&[("kid-a", &TestKeys::RSA_A)])),
+//!     )
+//!     .mount(&clerk)
+//!     .await;
+//!
+//! // What the server builds from CLERK_JWKS_URL.
+//! let settings = JwtSettings {
+//!     jwks_url: Some(format!("{}/.well-known/jwks.json", clerk.uri()).parse().unwrap()),
+//!     ..JwtSettings::default()
+//! };
+//! let verifier = JwtVerifier::new(settings, reqwest::Client::new()).unwrap();
+//!
+//! // A session token for user_123; send it as `Authorization: Bearer {token}`.
+//! let mut claims = TestKeys::claims("user_123");
+//! claims["email"] = serde_json::json!("ada@example.com");
+//! let token = TestKeys::sign(&claims, Some("kid-a"), &TestKeys::RSA_A);
+//! assert_eq!(verifier.verify(&token).await.unwrap().subject, "user_123");
+//!
+//! // Networkless instead: CLERK_JWT_KEY = TestKeys::RSA_A.public_pem().
+//! # }
 //! ```
 //!
 //! The keys are committed under `crates/adapters/clerk/tests/fixtures/`; they are

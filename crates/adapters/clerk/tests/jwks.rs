@@ -57,9 +57,13 @@ async fn valid_token_via_jwks() {
         .await;
     let verifier = verifier(settings(&server));
 
-    let verified = verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await;
+    let verified = verifier
+        .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+        .await;
     assert_eq!(verified.unwrap().subject, "user_123");
-    let ec = verifier.verify(&token(Some("kid-ec"), &TestKeys::EC_P256)).await;
+    let ec = verifier
+        .verify(&token(Some("kid-ec"), &TestKeys::EC_P256))
+        .await;
     assert!(ec.is_ok(), "{ec:?}");
 }
 
@@ -88,10 +92,17 @@ async fn unknown_kid_after_refetch_is_unknown_key() {
         jwks_min_refetch_interval: Duration::ZERO,
         ..settings(&server)
     });
-    assert!(verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
     // The cache is warm; the unknown kid triggers one refetch, then gives up.
     assert_eq!(
-        verifier.verify(&token(Some("kid-x"), &TestKeys::RSA_A)).await,
+        verifier
+            .verify(&token(Some("kid-x"), &TestKeys::RSA_A))
+            .await,
         Err(AuthError::UnknownKey)
     );
 }
@@ -105,7 +116,9 @@ async fn unknown_kid_on_a_cold_cache_is_unknown_key_after_the_first_fetch() {
         .await;
     let verifier = verifier(settings(&server));
     assert_eq!(
-        verifier.verify(&token(Some("kid-x"), &TestKeys::RSA_A)).await,
+        verifier
+            .verify(&token(Some("kid-x"), &TestKeys::RSA_A))
+            .await,
         Err(AuthError::UnknownKey)
     );
 }
@@ -119,7 +132,9 @@ async fn known_kid_signed_by_another_key_is_a_bad_signature() {
         .await;
     let verifier = verifier(settings(&server));
     assert_eq!(
-        verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_B)).await,
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_B))
+            .await,
         Err(AuthError::BadSignature)
     );
 }
@@ -143,7 +158,12 @@ async fn key_rotation_refetches_once_then_serves_from_cache() {
         ..settings(&server)
     });
 
-    assert!(verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
     assert_eq!(jwks_requests(&server).await, 1);
 
     // Long after the last fetch, a token with the new kid arrives.
@@ -155,7 +175,12 @@ async fn key_rotation_refetches_once_then_serves_from_cache() {
     // From now on both kids are served from the cache.
     for _ in 0..10 {
         assert!(verifier.verify(&rotated).await.is_ok());
-        assert!(verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await.is_ok());
+        assert!(
+            verifier
+                .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+                .await
+                .is_ok()
+        );
     }
     assert_eq!(jwks_requests(&server).await, 2);
 }
@@ -167,15 +192,29 @@ async fn keys_removed_from_the_jwks_stop_verifying() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    jwks_mock(&[("kid-b", &TestKeys::RSA_B)]).mount(&server).await;
+    jwks_mock(&[("kid-b", &TestKeys::RSA_B)])
+        .mount(&server)
+        .await;
     let verifier = verifier(JwtSettings {
         jwks_min_refetch_interval: Duration::ZERO,
         ..settings(&server)
     });
-    assert!(verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await.is_ok());
-    assert!(verifier.verify(&token(Some("kid-b"), &TestKeys::RSA_B)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
+    assert!(
+        verifier
+            .verify(&token(Some("kid-b"), &TestKeys::RSA_B))
+            .await
+            .is_ok()
+    );
     assert_eq!(
-        verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await,
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+            .await,
         Err(AuthError::UnknownKey)
     );
 }
@@ -183,10 +222,17 @@ async fn keys_removed_from_the_jwks_stop_verifying() {
 #[tokio::test]
 async fn unknown_kids_refetch_at_most_once_per_interval() {
     let server = MockServer::start().await;
-    jwks_mock(&[("kid-a", &TestKeys::RSA_A)]).mount(&server).await;
+    jwks_mock(&[("kid-a", &TestKeys::RSA_A)])
+        .mount(&server)
+        .await;
     let verifier = verifier(settings(&server)); // 60 s interval
 
-    assert!(verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
     for i in 0..20 {
         let kid = format!("forged-{i}");
         assert_eq!(
@@ -199,7 +245,12 @@ async fn unknown_kids_refetch_at_most_once_per_interval() {
     let fetches = jwks_requests(&server).await;
     assert!((1..=2).contains(&fetches), "{fetches} fetches");
     // Known kids still work, without fetching.
-    assert!(verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
     assert_eq!(jwks_requests(&server).await, fetches);
 }
 
@@ -243,8 +294,7 @@ async fn concurrent_unknown_kids_share_one_fetch() {
         Mock::given(method("GET"))
             .and(path(JWKS_PATH))
             .respond_with(
-                jwks_response(&[("kid-a", &TestKeys::RSA_A)])
-                    .set_delay(Duration::from_millis(200)),
+                jwks_response(&[("kid-a", &TestKeys::RSA_A)]).set_delay(Duration::from_millis(200)),
             )
             .expect(1)
             .mount(&server)
@@ -280,7 +330,10 @@ async fn jwks_failure_is_key_fetch_and_is_not_retried_at_once() {
     let token = token(Some("kid-a"), &TestKeys::RSA_A);
     for _ in 0..5 {
         let err = verifier.verify(&token).await.unwrap_err();
-        assert!(matches!(err, AuthError::KeyFetch(ref cause) if cause.contains("503")), "{err:?}");
+        assert!(
+            matches!(err, AuthError::KeyFetch(ref cause) if cause.contains("503")),
+            "{err:?}"
+        );
         assert!(err.is_server_side());
     }
 }
@@ -294,7 +347,9 @@ async fn garbage_jwks_body_is_key_fetch() {
         .mount(&server)
         .await;
     let verifier = verifier(settings(&server));
-    let err = verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await;
+    let err = verifier
+        .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+        .await;
     assert!(matches!(err, Err(AuthError::KeyFetch(_))), "{err:?}");
 }
 
@@ -305,7 +360,9 @@ async fn unreachable_jwks_is_key_fetch() {
     let settings = settings(&server);
     drop(server);
     let verifier = verifier(settings);
-    let err = verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await;
+    let err = verifier
+        .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+        .await;
     assert!(matches!(err, Err(AuthError::KeyFetch(_))), "{err:?}");
 }
 
@@ -329,7 +386,12 @@ async fn unusable_jwks_entries_are_skipped() {
         .await;
     let verifier = verifier(settings(&server));
 
-    assert!(verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
     // The HMAC entry is not a key: an HS256 token naming it is refused.
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some("kid-hmac".into());
@@ -339,9 +401,14 @@ async fn unusable_jwks_entries_are_skipped() {
         &EncodingKey::from_secret(b"secret"),
     )
     .unwrap();
-    assert_eq!(verifier.verify(&hs).await, Err(AuthError::UnsupportedAlgorithm));
+    assert_eq!(
+        verifier.verify(&hs).await,
+        Err(AuthError::UnsupportedAlgorithm)
+    );
     // The encryption key is not used for signatures.
-    let err = verifier.verify(&token(Some("kid-enc"), &TestKeys::RSA_B)).await;
+    let err = verifier
+        .verify(&token(Some("kid-enc"), &TestKeys::RSA_B))
+        .await;
     assert_eq!(err, Err(AuthError::UnknownKey));
 }
 
@@ -353,8 +420,18 @@ async fn token_without_kid_uses_the_only_jwks_key() {
         .mount(&server)
         .await;
     let verifier = verifier(settings(&server));
-    assert!(verifier.verify(&token(None, &TestKeys::RSA_A)).await.is_ok());
-    assert!(verifier.verify(&token(None, &TestKeys::RSA_A)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(None, &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
+    assert!(
+        verifier
+            .verify(&token(None, &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
     assert_eq!(
         verifier.verify(&token(None, &TestKeys::RSA_B)).await,
         Err(AuthError::BadSignature)
@@ -385,8 +462,18 @@ async fn pem_key_alone_never_touches_the_network() {
         ..JwtSettings::default()
     });
     // Clerk stamps a kid on its tokens; with only the PEM key it is ignored.
-    assert!(verifier.verify(&token(Some("ins_2abc"), &TestKeys::RSA_A)).await.is_ok());
-    assert!(verifier.verify(&token(None, &TestKeys::RSA_A)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(Some("ins_2abc"), &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
+    assert!(
+        verifier
+            .verify(&token(None, &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
     assert_eq!(jwks_requests(&server).await, 0);
 }
 
@@ -402,9 +489,16 @@ async fn pem_key_covers_for_an_unreachable_jwks() {
         pem_public_key: Some(TestKeys::RSA_A.public_pem().to_owned()),
         ..settings(&server)
     });
-    assert!(verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_A)).await.is_ok());
+    assert!(
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
+            .await
+            .is_ok()
+    );
     assert_eq!(
-        verifier.verify(&token(Some("kid-a"), &TestKeys::RSA_B)).await,
+        verifier
+            .verify(&token(Some("kid-a"), &TestKeys::RSA_B))
+            .await,
         Err(AuthError::BadSignature)
     );
 }
@@ -412,7 +506,9 @@ async fn pem_key_covers_for_an_unreachable_jwks() {
 #[tokio::test]
 async fn refused_algorithms_never_cause_a_fetch() {
     let server = MockServer::start().await;
-    jwks_mock(&[("kid-a", &TestKeys::RSA_A)]).mount(&server).await;
+    jwks_mock(&[("kid-a", &TestKeys::RSA_A)])
+        .mount(&server)
+        .await;
     let verifier = verifier(settings(&server));
 
     let none = TestKeys::unsigned_token(
@@ -420,7 +516,10 @@ async fn refused_algorithms_never_cause_a_fetch() {
         &TestKeys::claims("user_123"),
     );
     let err = verifier.verify(&none).await.unwrap_err();
-    assert!(matches!(err, AuthError::UnsupportedAlgorithm | AuthError::Malformed));
+    assert!(matches!(
+        err,
+        AuthError::UnsupportedAlgorithm | AuthError::Malformed
+    ));
 
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some("kid-a".into());
@@ -430,15 +529,23 @@ async fn refused_algorithms_never_cause_a_fetch() {
         &EncodingKey::from_secret(TestKeys::RSA_A.public_pem().as_bytes()),
     )
     .unwrap();
-    assert_eq!(verifier.verify(&hs).await, Err(AuthError::UnsupportedAlgorithm));
+    assert_eq!(
+        verifier.verify(&hs).await,
+        Err(AuthError::UnsupportedAlgorithm)
+    );
     assert_eq!(verifier.verify("garbage").await, Err(AuthError::Malformed));
     assert_eq!(jwks_requests(&server).await, 0);
 }
 
+/// A change to a token's claims.
+type Edit<'a> = &'a dyn Fn(&mut Value);
+
 #[tokio::test]
 async fn claim_checks_apply_to_jwks_tokens() {
     let server = MockServer::start().await;
-    jwks_mock(&[("kid-a", &TestKeys::RSA_A)]).mount(&server).await;
+    jwks_mock(&[("kid-a", &TestKeys::RSA_A)])
+        .mount(&server)
+        .await;
     let verifier = verifier(JwtSettings {
         issuer: Some("https://clerk.test.paidloop.invalid".into()),
         audience: Some("paidloop".into()),
@@ -454,16 +561,29 @@ async fn claim_checks_apply_to_jwks_tokens() {
     };
     assert!(verifier.verify(&sign(&|_| {})).await.is_ok());
     let now = TestKeys::now();
-    let cases: [(&dyn Fn(&mut Value), AuthError); 7] = [
+    let cases: [(Edit<'_>, AuthError); 7] = [
         (&|c| c["exp"] = json!(now - 600), AuthError::Expired),
         (&|c| c["nbf"] = json!(now + 600), AuthError::NotYetValid),
-        (&|c| c["iss"] = json!("https://evil.example"), AuthError::WrongIssuer),
+        (
+            &|c| c["iss"] = json!("https://evil.example"),
+            AuthError::WrongIssuer,
+        ),
         (&|c| c["aud"] = json!("other"), AuthError::WrongAudience),
-        (&|c| c["azp"] = json!("http://127.0.0.1:3000"), AuthError::UnauthorizedParty),
-        (&|c| c["azp"] = json!("https://evil.example"), AuthError::UnauthorizedParty),
+        (
+            &|c| c["azp"] = json!("http://127.0.0.1:3000"),
+            AuthError::UnauthorizedParty,
+        ),
+        (
+            &|c| c["azp"] = json!("https://evil.example"),
+            AuthError::UnauthorizedParty,
+        ),
         (&|c| c["sub"] = json!(""), AuthError::MissingSubject),
     ];
     for (edit, expected) in cases {
-        assert_eq!(verifier.verify(&sign(edit)).await, Err(expected.clone()), "{expected:?}");
+        assert_eq!(
+            verifier.verify(&sign(edit)).await,
+            Err(expected.clone()),
+            "{expected:?}"
+        );
     }
 }

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use jsonwebtoken::jwk::{
-    AlgorithmParameters, EllipticCurve, Jwk, KeyOperations, PublicKeyUse,
-};
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyOperations, PublicKeyUse};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 use serde::Deserialize;
 use url::Url;
@@ -330,6 +328,8 @@ impl JwksCache {
         }
         if keys.is_empty() {
             tracing::warn!(jwks_url = %self.url, "the Clerk JWKS has no usable signing key");
+        } else {
+            tracing::debug!(jwks_url = %self.url, keys = keys.len(), "fetched the Clerk JWKS");
         }
         Ok(keys)
     }

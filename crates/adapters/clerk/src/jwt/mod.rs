@@ -294,7 +294,10 @@ impl JwtVerifier {
             _ => return Err(AuthError::MissingSubject),
         };
         if !self.authorized_parties.is_empty() {
-            let azp = claims.get("azp").and_then(Value::as_str).unwrap_or_default();
+            let azp = claims
+                .get("azp")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if !authorized_party_matches(azp, &self.authorized_parties) {
                 return Err(AuthError::UnauthorizedParty);
             }

@@ -54,20 +54,24 @@ pub fn authorized_party_matches(azp: &str, allowed: &[String]) -> bool {
     let azp_plain = azp.trim_end_matches('/').to_lowercase();
     let azp_origin = Origin::parse(azp);
 
-    allowed.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).any(|allowed| {
-        if allowed.trim_end_matches('/').to_lowercase() == azp_plain {
-            return true;
-        }
-        let (Some(token), Some(allowed)) = (&azp_origin, Origin::parse(allowed)) else {
-            return false;
-        };
-        *token == allowed
-            || (token.scheme == allowed.scheme
-                && token.port == allowed.port
-                && token.path == allowed.path
-                && token.is_loopback()
-                && allowed.is_loopback())
-    })
+    allowed
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .any(|allowed| {
+            if allowed.trim_end_matches('/').to_lowercase() == azp_plain {
+                return true;
+            }
+            let (Some(token), Some(allowed)) = (&azp_origin, Origin::parse(allowed)) else {
+                return false;
+            };
+            *token == allowed
+                || (token.scheme == allowed.scheme
+                    && token.port == allowed.port
+                    && token.path == allowed.path
+                    && token.is_loopback()
+                    && allowed.is_loopback())
+        })
 }
 
 #[cfg(test)]
@@ -91,7 +95,10 @@ mod tests {
         let list = allowed(&["https://app.example.com:443", "http://x.test/app/"]);
         assert!(authorized_party_matches("https://app.example.com", &list));
         assert!(authorized_party_matches("http://x.test:80/app", &list));
-        assert!(!authorized_party_matches("https://app.example.com:8443", &list));
+        assert!(!authorized_party_matches(
+            "https://app.example.com:8443",
+            &list
+        ));
         assert!(!authorized_party_matches("http://app.example.com", &list));
         assert!(!authorized_party_matches("http://x.test/other", &list));
     }
@@ -105,9 +112,15 @@ mod tests {
         assert!(authorized_party_matches("http://LOCALHOST:5173", &list));
         assert!(!authorized_party_matches("http://127.0.0.1:5174", &list));
         assert!(!authorized_party_matches("https://127.0.0.1:5173", &list));
-        assert!(!authorized_party_matches("http://127.0.0.1:5173/admin", &list));
+        assert!(!authorized_party_matches(
+            "http://127.0.0.1:5173/admin",
+            &list
+        ));
         assert!(!authorized_party_matches("http://example.com:5173", &list));
-        assert!(!authorized_party_matches("http://localhost.evil.com:5173", &list));
+        assert!(!authorized_party_matches(
+            "http://localhost.evil.com:5173",
+            &list
+        ));
     }
 
     #[test]
@@ -115,11 +128,20 @@ mod tests {
         let list = allowed(&["https://app.example.com", "", "  "]);
         assert!(!authorized_party_matches("", &list));
         assert!(!authorized_party_matches("   ", &list));
-        assert!(!authorized_party_matches("https://app.example.com.evil.com", &list));
-        assert!(!authorized_party_matches("https://evil.com/app.example.com", &list));
+        assert!(!authorized_party_matches(
+            "https://app.example.com.evil.com",
+            &list
+        ));
+        assert!(!authorized_party_matches(
+            "https://evil.com/app.example.com",
+            &list
+        ));
         assert!(!authorized_party_matches("app.example.com", &list));
         assert!(!authorized_party_matches("https://app.example.com", &[]));
-        assert!(!authorized_party_matches("https://app.example.com", &allowed(&[""])));
+        assert!(!authorized_party_matches(
+            "https://app.example.com",
+            &allowed(&[""])
+        ));
     }
 
     #[test]

@@ -154,7 +154,11 @@ async fn missing_or_garbage_tokens_are_malformed() {
         "eyJhbGciOiJSUzI1NiJ9",
         long.as_str(),
     ] {
-        assert_eq!(verifier.verify(token).await, Err(AuthError::Malformed), "{token:.20}");
+        assert_eq!(
+            verifier.verify(token).await,
+            Err(AuthError::Malformed),
+            "{token:.20}"
+        );
     }
     // Correctly signed, but the payload is not a JSON object.
     let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","typ":"JWT"}"#);
@@ -163,7 +167,11 @@ async fn missing_or_garbage_tokens_are_malformed() {
         let key = TestKeys::RSA_A.encoding_key();
         let sig = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::RS256).unwrap();
         let token = format!("{message}.{sig}");
-        assert_eq!(verifier.verify(&token).await, Err(AuthError::Malformed), "{payload}");
+        assert_eq!(
+            verifier.verify(&token).await,
+            Err(AuthError::Malformed),
+            "{payload}"
+        );
     }
     // Not signed: the signature is checked before the payload is read.
     let bad = format!("{header}.bm90IGpzb24.c2ln");
@@ -183,7 +191,10 @@ async fn expired_and_not_yet_valid_tokens_are_refused_with_leeway() {
 
     let mut c = claims();
     c["nbf"] = json!(now + 300);
-    assert_eq!(verifier.verify(&rsa_a(&c)).await, Err(AuthError::NotYetValid));
+    assert_eq!(
+        verifier.verify(&rsa_a(&c)).await,
+        Err(AuthError::NotYetValid)
+    );
     c["nbf"] = json!(now + 30); // within the leeway
     assert!(verifier.verify(&rsa_a(&c)).await.is_ok());
 }
@@ -304,7 +315,10 @@ async fn token_signed_by_another_key_is_a_bad_signature() {
     c["sub"] = json!("user_admin");
     let edited = URL_SAFE_NO_PAD.encode(c.to_string());
     let tampered = format!("{}.{edited}.{}", parts[0], parts[2]);
-    assert_eq!(verifier.verify(&tampered).await, Err(AuthError::BadSignature));
+    assert_eq!(
+        verifier.verify(&tampered).await,
+        Err(AuthError::BadSignature)
+    );
 }
 
 #[tokio::test]
@@ -317,9 +331,15 @@ async fn issuer_is_checked_when_configured() {
 
     let mut c = claims();
     c["iss"] = json!("https://evil.example");
-    assert_eq!(verifier.verify(&rsa_a(&c)).await, Err(AuthError::WrongIssuer));
+    assert_eq!(
+        verifier.verify(&rsa_a(&c)).await,
+        Err(AuthError::WrongIssuer)
+    );
     c.as_object_mut().unwrap().remove("iss");
-    assert_eq!(verifier.verify(&rsa_a(&c)).await, Err(AuthError::WrongIssuer));
+    assert_eq!(
+        verifier.verify(&rsa_a(&c)).await,
+        Err(AuthError::WrongIssuer)
+    );
 
     // Not configured (or blank): any issuer passes.
     let lenient = verifier_with(JwtSettings {
@@ -343,11 +363,20 @@ async fn audience_is_checked_when_configured() {
     c["aud"] = json!(["other", "paidloop-api"]);
     assert!(verifier.verify(&rsa_a(&c)).await.is_ok());
     c["aud"] = json!("other-api");
-    assert_eq!(verifier.verify(&rsa_a(&c)).await, Err(AuthError::WrongAudience));
+    assert_eq!(
+        verifier.verify(&rsa_a(&c)).await,
+        Err(AuthError::WrongAudience)
+    );
     c["aud"] = json!(["other", "another"]);
-    assert_eq!(verifier.verify(&rsa_a(&c)).await, Err(AuthError::WrongAudience));
+    assert_eq!(
+        verifier.verify(&rsa_a(&c)).await,
+        Err(AuthError::WrongAudience)
+    );
     c.as_object_mut().unwrap().remove("aud");
-    assert_eq!(verifier.verify(&rsa_a(&c)).await, Err(AuthError::WrongAudience));
+    assert_eq!(
+        verifier.verify(&rsa_a(&c)).await,
+        Err(AuthError::WrongAudience)
+    );
 }
 
 #[tokio::test]
@@ -363,7 +392,10 @@ async fn tokens_with_an_aud_pass_when_no_audience_is_configured() {
 #[tokio::test]
 async fn authorized_party_is_checked_when_configured() {
     let verifier = verifier_with(JwtSettings {
-        authorized_parties: vec!["http://localhost:5173/".into(), "https://app.example.com".into()],
+        authorized_parties: vec![
+            "http://localhost:5173/".into(),
+            "https://app.example.com".into(),
+        ],
         ..pem_settings(&TestKeys::RSA_A)
     });
     let with_azp = |azp: Option<&str>| {
@@ -373,10 +405,25 @@ async fn authorized_party_is_checked_when_configured() {
         }
         rsa_a(&c)
     };
-    assert!(verifier.verify(&with_azp(Some("https://app.example.com"))).await.is_ok());
-    assert!(verifier.verify(&with_azp(Some("https://APP.example.com/"))).await.is_ok());
+    assert!(
+        verifier
+            .verify(&with_azp(Some("https://app.example.com")))
+            .await
+            .is_ok()
+    );
+    assert!(
+        verifier
+            .verify(&with_azp(Some("https://APP.example.com/")))
+            .await
+            .is_ok()
+    );
     // Loopback alias: 127.0.0.1 vs localhost with the same scheme, port and path.
-    assert!(verifier.verify(&with_azp(Some("http://127.0.0.1:5173"))).await.is_ok());
+    assert!(
+        verifier
+            .verify(&with_azp(Some("http://127.0.0.1:5173")))
+            .await
+            .is_ok()
+    );
     for azp in [
         Some("http://127.0.0.1:5174"),
         Some("https://evil.example.com"),
@@ -391,11 +438,19 @@ async fn authorized_party_is_checked_when_configured() {
     }
     let mut c = claims();
     c["azp"] = json!(42);
-    assert_eq!(verifier.verify(&rsa_a(&c)).await, Err(AuthError::UnauthorizedParty));
+    assert_eq!(
+        verifier.verify(&rsa_a(&c)).await,
+        Err(AuthError::UnauthorizedParty)
+    );
 
     // No parties configured: azp is not looked at.
     let lenient = pem_verifier(&TestKeys::RSA_A);
-    assert!(lenient.verify(&with_azp(Some("https://evil.example.com"))).await.is_ok());
+    assert!(
+        lenient
+            .verify(&with_azp(Some("https://evil.example.com")))
+            .await
+            .is_ok()
+    );
     assert!(lenient.verify(&with_azp(None)).await.is_ok());
 }
 
@@ -404,7 +459,10 @@ async fn sub_is_required_and_non_empty() {
     let verifier = pem_verifier(&TestKeys::RSA_A);
     let mut c = claims();
     c.as_object_mut().unwrap().remove("sub");
-    assert_eq!(verifier.verify(&rsa_a(&c)).await, Err(AuthError::MissingSubject));
+    assert_eq!(
+        verifier.verify(&rsa_a(&c)).await,
+        Err(AuthError::MissingSubject)
+    );
     for sub in [json!(""), json!("   "), json!(42), json!(null)] {
         c["sub"] = sub.clone();
         assert_eq!(
@@ -435,17 +493,26 @@ async fn trusted_key_is_verified_by_the_same_path() {
     // A different key under the trusted kid: wrong family → algorithm refused;
     // same family, wrong key → bad signature.
     let rsa = TestKeys::sign(&claims(), Some("dev"), &TestKeys::RSA_A);
-    assert_eq!(verifier.verify(&rsa).await, Err(AuthError::UnsupportedAlgorithm));
+    assert_eq!(
+        verifier.verify(&rsa).await,
+        Err(AuthError::UnsupportedAlgorithm)
+    );
     let rsa_trusted = verifier_with(JwtSettings::default()).with_trusted_key(
         "dev",
         TestKeys::RSA_A.decoding_key(),
         Algorithm::RS256,
     );
     let by_b = TestKeys::sign(&claims(), Some("dev"), &TestKeys::RSA_B);
-    assert_eq!(rsa_trusted.verify(&by_b).await, Err(AuthError::BadSignature));
+    assert_eq!(
+        rsa_trusted.verify(&by_b).await,
+        Err(AuthError::BadSignature)
+    );
     // A trusted key is pinned to its algorithm.
     let rs384 = TestKeys::RSA_A.sign_with(Algorithm::RS384, &claims(), Some("dev"));
-    assert_eq!(rsa_trusted.verify(&rs384).await, Err(AuthError::UnsupportedAlgorithm));
+    assert_eq!(
+        rsa_trusted.verify(&rs384).await,
+        Err(AuthError::UnsupportedAlgorithm)
+    );
 
     // Other kids, or no kid, are unknown to a trusted-keys-only verifier.
     let other = TestKeys::sign(&claims(), Some("other"), &TestKeys::ED25519);
@@ -481,7 +548,10 @@ fn error_messages_are_short_and_safe() {
     assert!(!fetch.to_string().contains("10.0.0.5"));
     assert!(fetch.is_server_side());
     assert!(!AuthError::Expired.is_server_side());
-    assert_eq!(AuthError::MissingSubject.to_string(), "Token is missing sub claim.");
+    assert_eq!(
+        AuthError::MissingSubject.to_string(),
+        "Token is missing sub claim."
+    );
 }
 
 #[test]

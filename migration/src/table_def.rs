@@ -129,7 +129,13 @@ impl TableDef {
 
     /// A `boolean NOT NULL DEFAULT <default>`.
     pub(crate) fn boolean(self, col: &'static str, default: bool) -> Self {
-        self.col(ColumnDef::new(col).boolean().not_null().default(default).take())
+        self.col(
+            ColumnDef::new(col)
+                .boolean()
+                .not_null()
+                .default(default)
+                .take(),
+        )
     }
 
     /// A nullable boolean (`NULL` = unknown).
@@ -141,8 +147,14 @@ impl TableDef {
     /// (Django's `PositiveIntegerField` is `>= 0`).
     pub(crate) fn int_min(self, col: &'static str, default: i32, min: i32) -> Self {
         let name = format!("{}_{}_min", self.name, col);
-        self.col(ColumnDef::new(col).integer().not_null().default(default).take())
-            .check(&name, Expr::col(col).gte(min))
+        self.col(
+            ColumnDef::new(col)
+                .integer()
+                .not_null()
+                .default(default)
+                .take(),
+        )
+        .check(&name, Expr::col(col).gte(min))
     }
 
     /// A `bigint NOT NULL DEFAULT <default>` with `CHECK (col >= 0)` (money in cents, sizes).
