@@ -402,3 +402,19 @@ async fn profile_endpoint_returns_the_profile_shape() {
         assert!(keys.contains(&key), "{key} missing from {keys:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authenticated_request_reads_once_and_writes_nothing_when_unchanged() {
+    let app = TestApp::spawn().await;
+    let token = app.token("user_q");
+    assert_eq!(me_with_token(&app, &token).await.0, 200);
+    let before = app.queries();
+    for _ in 0..5 {
+        assert_eq!(me_with_token(&app, &token).await.0, 200);
+    }
+    assert_eq!(
+        app.queries() - before,
+        5,
+        "one SELECT per request, no writes"
+    );
+}

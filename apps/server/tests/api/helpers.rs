@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use actix_web::HttpServer;
@@ -141,7 +143,14 @@ impl Spawn {
             .await
             .expect("connect");
         db::migrate_up(&conn).await.expect("migrate");
-        let state = build_state(config, conn.clone(), self.refetch).expect("state");
+        // The server's handle counts its statements, for "no N+1" assertions.
+        let queries = Arc::new(AtomicUsize::new(0));
+        let mut server_conn = conn.clone();
+        let counter = queries.clone();
+        server_conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let state = build_state(config, server_conn, self.refetch).expect("state");
 
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
@@ -161,6 +170,7 @@ impl Spawn {
                 .build()
                 .expect("client"),
             db: conn,
+            queries,
             clerk,
             handle,
             _guard: guard,
@@ -178,6 +188,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The fake Clerk.
     pub clerk: MockServer,
+    queries: Arc<AtomicUsize>,
     handle: ServerHandle,
     _guard: DbGuard,
 }
@@ -226,6 +237,11 @@ impl TestApp {
             .iter()
             .filter(|r| r.url.path() == JWKS_PATH)
             .count()
+    }
+
+    /// How many SQL statements the server has run so far.
+    pub fn queries(&self) -> usize {
+        self.queries.load(Ordering::SeqCst)
     }
 
     /// The full URL of an API path (`/api/...`).
