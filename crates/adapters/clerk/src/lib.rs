@@ -11,6 +11,7 @@
 //! tests can mint tokens that this verifier accepts.
 
 pub mod jwt;
+pub mod svix;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -19,3 +20,4 @@ pub use jwt::{
     AuthError, JwtConfigError, JwtSettings, JwtVerifier, VerifiedClaims, authorized_party_matches,
     parse_bearer,
 };
+pub use svix::{SvixHeaders, SvixSecret, WebhookError, sign_webhook, verify_webhook};
