@@ -5,7 +5,9 @@
 //! endpoint goes through one guard whose checks run in a fixed order.
 
 mod confirm;
+mod event_type;
 mod items;
+mod payment_event;
 mod status;
 mod totals;
 
@@ -13,6 +15,13 @@ pub use confirm::{
     ConfirmDecision, ConfirmPolicy, ForbiddenReason, PaymentProvider, SharedSecretCheck,
     confirm_guard,
 };
+pub use event_type::{
+    ClerkEventType, PaymentChange, PaymentEventType, PaymentSource, SubscriptionEvent,
+};
 pub use items::price_name_snapshot;
+pub use payment_event::{
+    CHECKOUT_ID_KEYS, EXTERNAL_ID_KEYS, ORDER_ID_KEYS, OrderLookup, PaymentEvent, PaymentOutcome,
+    STATUS_KEYS, webhook_confirmation,
+};
 pub use status::{OrderStatus, TransitionError};
 pub use totals::{OrderTotals, TotalsError, line_total};
