@@ -6,6 +6,7 @@
 
 mod confirm;
 mod event_type;
+mod fulfilment;
 mod items;
 mod payment_event;
 mod status;
@@ -17,6 +18,11 @@ pub use confirm::{
 };
 pub use event_type::{
     ClerkEventType, PaymentChange, PaymentEventType, PaymentSource, SubscriptionEvent,
+};
+pub use fulfilment::{
+    FulfilmentError, FulfilmentItem, FulfilmentPlan, GrantAsset, ItemPrice, MAX_DOWNLOADS,
+    MAX_UNITS_PER_ITEM, PURCHASE_SOURCE_TYPE, PendingReason, PlaceholderAsset, PlannedEntitlement,
+    PlannedGrant, PlannedSubscription, PlannedWorkOrder, ServiceTerms, plan_fulfilment,
 };
 pub use items::price_name_snapshot;
 pub use payment_event::{
