@@ -23,10 +23,7 @@ pub(super) fn objects(root: &Value) -> impl Iterator<Item = &Map<String, Value>>
 
 /// The values of `object` under `name`, compared without ASCII case and ignoring
 /// surrounding spaces in the key.
-fn values_named<'a>(
-    object: &'a Map<String, Value>,
-    name: &str,
-) -> impl Iterator<Item = &'a Value> {
+fn values_named<'a>(object: &'a Map<String, Value>, name: &str) -> impl Iterator<Item = &'a Value> {
     object
         .iter()
         .filter(move |(key, _)| key.trim().eq_ignore_ascii_case(name))
