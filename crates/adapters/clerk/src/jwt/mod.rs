@@ -8,6 +8,7 @@
 //! `iss`, `aud`, `sub` and `azp` as the settings ask.
 
 mod bearer;
+mod cache;
 mod keys;
 mod party;
 
@@ -176,6 +177,8 @@ pub struct JwtVerifier {
     jwks: Option<JwksCache>,
     /// exp/nbf/iss/aud rules; `algorithms` is set per token.
     validation: Validation,
+    /// Tokens that already passed, so repeat requests skip the signature check.
+    verified: cache::TokenCache,
     authorized_parties: Vec<String>,
 }
 
@@ -245,6 +248,7 @@ impl JwtVerifier {
             pem,
             trusted: HashMap::new(),
             jwks,
+            verified: cache::TokenCache::new(settings.leeway.as_secs()),
             validation,
             authorized_parties,
         })
@@ -270,6 +274,15 @@ impl JwtVerifier {
     pub async fn verify(&self, token: &str) -> Result<VerifiedClaims, AuthError> {
         if token.is_empty() || token.len() > MAX_TOKEN_LEN {
             return Err(AuthError::Malformed);
+        }
+        if let Some(cached) = self.verified.get(token) {
+            let hit = cached?;
+            // The key must still be the one that verified the token.
+            if let Ok(current) = self.select_key(hit.kid.as_deref()).await
+                && Arc::ptr_eq(&current, &hit.key)
+            {
+                return Ok(hit.claims);
+            }
         }
         let header = jsonwebtoken::decode_header(token).map_err(|_| header_error(token))?;
         let alg = header.alg;
@@ -302,7 +315,16 @@ impl JwtVerifier {
                 return Err(AuthError::UnauthorizedParty);
             }
         }
-        Ok(VerifiedClaims { subject, claims })
+        let verified = VerifiedClaims { subject, claims };
+        self.verified.insert(
+            token,
+            cache::Hit {
+                claims: verified.clone(),
+                kid: kid.map(str::to_owned),
+                key: entry,
+            },
+        );
+        Ok(verified)
     }
 
     /// Picks the key for a token: by `kid` from the trusted keys, then the JWKS
