@@ -14,6 +14,7 @@ use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::dev::{DEV_KEY_ID, DevSigner};
+use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::http::middleware;
@@ -59,7 +60,9 @@ pub fn build_state(
     } else {
         (verifier, None)
     };
+    let identities = Arc::new(IdentityCache::new(config.app.identity_cache_ttl));
     Ok(AppState {
+        identities,
         config: Arc::new(config),
         db,
         verifier: Arc::new(verifier),

@@ -6,6 +6,7 @@ use paidloop_clerk::JwtVerifier;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::dev::DevSigner;
+use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
 
 /// Shared, read-only application state (cheap to clone: everything is behind `Arc`s or
@@ -18,6 +19,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Verifies Clerk (and, in development, local) session tokens.
     pub verifier: Arc<JwtVerifier>,
+    /// Recently read profile and account rows, per instance.
+    pub identities: Arc<IdentityCache>,
     /// Mints local session tokens; `Some` only with `APP_DEBUG` and `DEV_AUTH_ENABLED`.
     pub dev_signer: Option<Arc<DevSigner>>,
 }

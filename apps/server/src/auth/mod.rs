@@ -3,10 +3,12 @@
 //! A request is authenticated by a Clerk session JWT in `Authorization: Bearer …` or in
 //! the `__session` cookie. Cookie requests with an unsafe method must pass the CSRF check
 //! first. The verified claims then upsert the caller's profile and customer account
-//! (one read, and no write when nothing changed).
+//! (one read, and no write when nothing changed), or come from the short-lived
+//! [`identity_cache::IdentityCache`].
 
 pub mod csrf;
 pub mod dev;
+pub mod identity_cache;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -17,7 +19,7 @@ use paidloop_clerk::{VerifiedClaims, parse_bearer};
 
 use crate::entities::{customer_accounts, profiles};
 use crate::error::ApiError;
-use crate::services::identity;
+use crate::services::identity::{self, ClaimedProfile};
 use crate::state::AppState;
 
 /// The name of Clerk's same-site session cookie.
@@ -88,9 +90,16 @@ impl FromRequest for CurrentUser {
                 tracing::info!(reason = %err, "rejected session token");
                 ApiError::Unauthorized(err.to_string())
             })?;
-            let (profile, account) =
-                identity::sync_from_claims(&state.db, &claims, &state.config.clerk.billing_claim)
-                    .await?;
+            let claimed = ClaimedProfile::from_claims(&claims, &state.config.clerk.billing_claim);
+            let (profile, account) = match state.identities.get(&claimed) {
+                Some(rows) => rows,
+                None => {
+                    let (profile, account) =
+                        identity::sync_from_claims(&state.db, &claimed).await?;
+                    state.identities.put(claimed, &profile, &account);
+                    (profile, account)
+                }
+            };
             Ok(CurrentUser {
                 claims,
                 profile,

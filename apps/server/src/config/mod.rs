@@ -83,6 +83,8 @@ pub struct AppConfig {
     pub rate_limit_download_access: RateLimit,
     /// Local sign-in without Clerk (`POST /api/dev/session/`).
     pub dev_auth_enabled: bool,
+    /// How long a caller's profile and account rows are reused (0: read every request).
+    pub identity_cache_ttl: Duration,
 }
 
 /// How log lines are written.
@@ -382,6 +384,7 @@ fn read_app(r: &mut Reader<'_>, debug: bool) -> AppConfig {
         rate_limit_order_confirm: r.rate("RATE_LIMIT_ORDER_CONFIRM", "60/hour"),
         rate_limit_download_access: r.rate("RATE_LIMIT_DOWNLOAD_ACCESS", "180/hour"),
         dev_auth_enabled: r.bool("DEV_AUTH_ENABLED", false),
+        identity_cache_ttl: Duration::from_secs(r.number("AUTH_IDENTITY_CACHE_SECONDS", 5, 0, 300)),
     }
 }
 

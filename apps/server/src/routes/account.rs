@@ -21,5 +21,7 @@ pub async fn patch_customer(
     body: JsonBody<CustomerPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let account = customer::patch(&state.db, user.account, &body.0).await?;
+    // The next request must see the new row, not the cached one.
+    state.identities.forget(&user.profile.clerk_user_id);
     Ok(HttpResponse::Ok().json(CustomerAccountView::new(&account, &user.profile)))
 }

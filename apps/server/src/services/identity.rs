@@ -96,17 +96,15 @@ pub fn display_name(profile: &profiles::Model) -> String {
 }
 
 /// Makes sure the caller has an up-to-date profile and a customer account.
-#[tracing::instrument(skip_all, fields(user_id = %claims.subject))]
+#[tracing::instrument(skip_all, fields(user_id = %claimed.clerk_user_id))]
 pub async fn sync_from_claims<C: ConnectionTrait>(
     db: &C,
-    claims: &VerifiedClaims,
-    billing_claim: &str,
+    claimed: &ClaimedProfile,
 ) -> Result<(profiles::Model, customer_accounts::Model), ApiError> {
-    let claimed = ClaimedProfile::from_claims(claims, billing_claim);
     let found = find_with_account(db, &claimed.clerk_user_id).await?;
     let (mut profile, account) = match found {
         Some(pair) => pair,
-        None => (insert_profile(db, &claimed).await?, None),
+        None => (insert_profile(db, claimed).await?, None),
     };
     let stored = profile.clone();
     if claimed.apply(&mut profile) {

@@ -405,7 +405,11 @@ async fn profile_endpoint_returns_the_profile_shape() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_authenticated_request_reads_once_and_writes_nothing_when_unchanged() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::builder()
+        .env("AUTH_IDENTITY_CACHE_SECONDS", "0")
+        .start()
+        .await;
+    app.publish_keys(&[(KID, &TestKeys::RSA_A)]).await;
     let token = app.token("user_q");
     assert_eq!(me_with_token(&app, &token).await.0, 200);
     let before = app.queries();
@@ -417,4 +421,33 @@ async fn an_authenticated_request_reads_once_and_writes_nothing_when_unchanged()
         5,
         "one SELECT per request, no writes"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cached_identities_skip_the_database_but_never_hide_this_instances_writes() {
+    let app = TestApp::spawn().await;
+    let token = app.token("user_cached");
+    assert_eq!(me_with_token(&app, &token).await.0, 200);
+    let before = app.queries();
+    for _ in 0..5 {
+        assert_eq!(me_with_token(&app, &token).await.0, 200);
+    }
+    assert_eq!(app.queries(), before, "served from the identity cache");
+    let (status, _) = body(
+        app.send_as(
+            "user_cached",
+            Method::PATCH,
+            "/api/account/customer/",
+            &json!({"company_name": "Fresh Co"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, me) = me_with_token(&app, &token).await;
+    assert_eq!(me["customer_account"]["company_name"], "Fresh Co");
+    // New claims bypass the cache and update the profile.
+    let renamed = with(app.claims("user_cached"), "given_name", json!("Renamed"));
+    let (_, me) = me_with_token(&app, &app.sign(&renamed)).await;
+    assert_eq!(me["profile"]["first_name"], "Renamed");
 }
