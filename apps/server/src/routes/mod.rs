@@ -4,7 +4,9 @@ mod account;
 mod dev;
 mod health;
 mod identity;
+mod products;
 mod projects;
+mod seller;
 
 use actix_web::web;
 
@@ -32,6 +34,50 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) {
                 .route(web::patch().to(projects::patch))
                 .route(web::put().to(projects::put))
                 .route(web::delete().to(projects::delete)),
+        )
+        .service(web::resource("/products/").get(products::list))
+        .service(web::resource("/products/{slug}/").get(products::detail))
+        .service(
+            web::resource("/seller/products/")
+                .get(seller::list_products)
+                .post(seller::create_product),
+        )
+        .service(
+            web::resource("/seller/products/{id}/")
+                .get(seller::get_product)
+                .patch(seller::patch_product)
+                .put(seller::put_product)
+                .delete(seller::delete_product),
+        )
+        .service(
+            web::resource("/seller/products/{product_id}/prices/")
+                .get(seller::list_prices)
+                .post(seller::create_price),
+        )
+        .service(
+            web::resource("/seller/prices/{id}/")
+                .get(seller::get_price)
+                .patch(seller::update_price)
+                .put(seller::update_price)
+                .delete(seller::delete_price),
+        )
+        .service(
+            web::resource("/seller/products/{product_id}/assets/")
+                .get(seller::list_assets)
+                .post(seller::create_asset),
+        )
+        .service(
+            web::resource("/seller/assets/{id}/")
+                .get(seller::get_asset)
+                .patch(seller::patch_asset)
+                .put(seller::put_asset)
+                .delete(seller::delete_asset),
+        )
+        .service(
+            web::resource("/seller/products/{product_id}/service-offer/")
+                .get(seller::get_offer)
+                .put(seller::upsert_offer)
+                .patch(seller::upsert_offer),
         );
     if dev_auth_active {
         api = api.service(web::resource("/dev/session/").post(dev::session));

@@ -3,6 +3,8 @@
 //! Kept apart from the entities so a column can change without changing the contract,
 //! and so the contract is visible in one place.
 
+pub mod catalog;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use paidloop_catalog::format_amount;
 use serde::Serialize;

@@ -2,6 +2,12 @@
 //! Postgres when `TEST_DATABASE_URL` is set), Clerk faked at the HTTP level.
 
 mod auth;
+mod catalog_assets;
+mod catalog_isolation;
+mod catalog_prices;
+mod catalog_products;
+mod catalog_public;
+mod catalog_support;
 mod customer;
 mod dev_session;
 mod helpers;
