@@ -51,6 +51,10 @@ pub enum ApiError {
     /// 500: a bug or an outage; the text is logged, never sent outside debug.
     #[error("internal error: {0}")]
     Internal(String),
+    /// Any status with a body that carries more than `detail` (e.g. the 409 of a
+    /// pending payment with `pending_verification: true`, a 403 with the grant).
+    #[error("{1}")]
+    WithBody(StatusCode, serde_json::Value),
 }
 
 impl ApiError {
@@ -92,6 +96,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::WithBody(status, _) => *status,
         }
     }
 
@@ -108,6 +113,7 @@ impl ResponseError for ApiError {
                 res.extensions_mut().insert(InternalErrorText(text.clone()));
                 res
             }
+            Self::WithBody(_, body) => response.json(body),
             other => response.json(json!({ "detail": other.to_string() })),
         }
     }
