@@ -5,4 +5,5 @@ pub mod catalog;
 pub mod customer;
 pub mod identity;
 pub mod projects;
+pub mod storage;
 pub mod validate;
