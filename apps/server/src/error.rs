@@ -45,6 +45,10 @@ pub enum ApiError {
     /// 415: not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// 502: an outside service (payment provider, asset storage, …) failed; the text is
+    /// a safe summary, the cause goes to the log.
+    #[error("{0}")]
+    BadGateway(String),
     /// 503: an integration is not configured or not available.
     #[error("{0}")]
     ServiceUnavailable(String),
@@ -94,6 +98,7 @@ impl ResponseError for ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::WithBody(status, _) => *status,

@@ -2,11 +2,13 @@
 
 mod account;
 mod dev;
+mod downloads;
 mod health;
 mod identity;
 mod products;
 mod projects;
 mod seller;
+mod work_orders;
 
 use actix_web::web;
 
@@ -23,6 +25,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) {
                 .route(web::get().to(account::get_customer))
                 .route(web::patch().to(account::patch_customer)),
         )
+        .service(web::resource("/account/downloads/").get(downloads::list))
+        .service(web::resource("/account/downloads/{token}/access/").post(downloads::access))
+        .service(web::resource("/account/orders/work/").get(work_orders::list))
+        .service(web::resource("/account/bookings/").get(work_orders::list))
+        .service(web::resource("/downloads/local/{path:.*}").get(downloads::local))
         .service(
             web::resource("/projects/")
                 .route(web::get().to(projects::list))

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod customer;
+pub mod downloads;
 pub mod identity;
 pub mod projects;
 pub mod storage;

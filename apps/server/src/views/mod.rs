@@ -4,6 +4,7 @@
 //! and so the contract is visible in one place.
 
 pub mod catalog;
+pub mod downloads;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use paidloop_catalog::format_amount;

@@ -10,6 +10,8 @@ mod catalog_public;
 mod catalog_support;
 mod customer;
 mod dev_session;
+mod downloads;
 mod helpers;
 mod plumbing;
 mod projects;
+mod work_orders;
