@@ -9,7 +9,7 @@ use migration::{Migrator, MigratorTrait};
 use crate::app::{JWKS_REFETCH_INTERVAL, build_app, build_state};
 use crate::config::deploy::{Severity, findings};
 use crate::config::{Config, DEV_SECRET_KEY};
-use crate::{db, telemetry};
+use crate::{db, dev_pay, telemetry};
 
 /// `paidloop` command line.
 #[derive(Debug, Parser)]
@@ -34,12 +34,43 @@ pub enum Command {
         #[arg(long)]
         steps: Option<u32>,
     },
+    /// Local development helpers.
+    Dev {
+        /// Which helper.
+        #[command(subcommand)]
+        command: DevCommand,
+    },
     /// Check the configuration; with --deploy, against the production rules.
     Check {
         /// Apply the production rules (`spec/CONFIG.md`).
         #[arg(long)]
         deploy: bool,
     },
+}
+
+/// `paidloop dev …`.
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Pay for an order as Clerk would: a signed `paymentAttempt.updated` webhook.
+    Pay {
+        /// The order's `public_id`.
+        order_public_id: uuid::Uuid,
+        /// The payment attempt's outcome.
+        #[arg(long, value_enum, default_value_t = PayStatus::Paid)]
+        status: PayStatus,
+        /// The server to post to (default: http://HOST:PORT from the configuration).
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+/// Outcomes `paidloop dev pay` can send.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PayStatus {
+    /// The payment went through.
+    Paid,
+    /// The payment was declined.
+    Failed,
 }
 
 /// The migration actions.
@@ -63,6 +94,26 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             migrate(action, steps).await.map(|()| ExitCode::SUCCESS)
         }
         Command::Check { deploy } => Ok(check(deploy)),
+        Command::Dev {
+            command:
+                DevCommand::Pay {
+                    order_public_id,
+                    status,
+                    url,
+                },
+        } => {
+            let status = match status {
+                PayStatus::Paid => "paid",
+                PayStatus::Failed => "failed",
+            };
+            let (code, body) = dev_pay::pay(&load()?, order_public_id, status, url).await?;
+            println!("{code} {body}");
+            Ok(if (200..300).contains(&code) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
     }
 }
 
@@ -108,7 +159,9 @@ async fn serve() -> Result<(), String> {
         .shutdown_timeout(30)
         .run()
         .await
-        .map_err(|err| format!("server error: {err}"))
+        .map_err(|err| format!("server error: {err}"))?;
+    tracing::info!("paidloop stopped");
+    Ok(())
 }
 
 async fn migrate(action: MigrateAction, steps: Option<u32>) -> Result<(), String> {

@@ -5,9 +5,11 @@ mod dev;
 mod downloads;
 mod health;
 mod identity;
+mod orders;
 mod products;
 mod projects;
 mod seller;
+mod webhooks;
 mod work_orders;
 
 use actix_web::web;
@@ -24,6 +26,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) {
             web::resource("/account/customer/")
                 .route(web::get().to(account::get_customer))
                 .route(web::patch().to(account::patch_customer)),
+        )
+        .service(web::resource("/account/orders/").get(orders::list))
+        .service(web::resource("/account/orders/create/").post(orders::create))
+        .service(web::resource("/account/orders/{public_id}/confirm/").post(orders::confirm_order))
+        .service(
+            web::resource("/webhooks/clerk/")
+                .app_data(web::PayloadConfig::new(crate::http::json::MAX_JSON_BYTES))
+                .post(webhooks::clerk),
         )
         .service(web::resource("/account/downloads/").get(downloads::list))
         .service(web::resource("/account/downloads/{token}/access/").post(downloads::access))

@@ -5,6 +5,8 @@ pub mod catalog;
 pub mod customer;
 pub mod downloads;
 pub mod identity;
+pub mod orders;
 pub mod projects;
 pub mod storage;
 pub mod validate;
+pub mod webhooks;

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod downloads;
+pub mod orders;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use paidloop_catalog::format_amount;

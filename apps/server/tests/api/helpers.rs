@@ -29,6 +29,8 @@ pub const ISSUER: &str = "https://clerk.paidloop.test";
 pub const SPA_ORIGIN: &str = "http://localhost:5173";
 /// The `kid` of the key the fake Clerk publishes.
 pub const KID: &str = "test-key-a";
+/// The webhook signing secret test servers trust (Svix's documentation example).
+pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// Where the fake Clerk serves its keys.
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 
@@ -123,6 +125,7 @@ impl Spawn {
             ),
             ("APP_ALLOWED_HOSTS", "127.0.0.1,localhost"),
             ("CLERK_JWT_ISSUER", ISSUER),
+            ("CLERK_WEBHOOK_SIGNING_SECRET", WEBHOOK_SECRET),
             ("CLERK_AUTHORIZED_PARTIES", SPA_ORIGIN),
             ("CORS_ALLOWED_ORIGINS", SPA_ORIGIN),
             ("DATABASE_MAX_CONNECTIONS", "5"),
@@ -300,6 +303,23 @@ impl TestApp {
         self.request(method, path)
             .bearer_auth(self.token(sub))
             .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Delivers a webhook event as Svix would: signed now, with the given message id.
+    pub async fn deliver(&self, svix_id: &str, event: &Value) -> reqwest::Response {
+        let body = serde_json::to_vec(event).expect("event JSON");
+        let now = Utc::now().timestamp();
+        let signature = paidloop_clerk::sign_webhook(WEBHOOK_SECRET, svix_id, now, &body)
+            .expect("test secret is valid");
+        self.request(Method::POST, "/api/webhooks/clerk/")
+            .header("content-type", "application/json")
+            .header("svix-id", svix_id)
+            .header("svix-timestamp", now.to_string())
+            .header("svix-signature", signature)
+            .body(body)
             .send()
             .await
             .expect("request")
