@@ -14,9 +14,12 @@ mod work_orders;
 
 use actix_web::web;
 
+use crate::services::catalog::cache::PublicCatalogCache;
+
 /// Registers every route. Dev sign-in is registered only when it is active.
 pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) {
     let mut api = web::scope("/api")
+        .app_data(web::Data::new(PublicCatalogCache::default()))
         .service(web::resource("/health/").get(health::health))
         .service(web::resource("/ready/").get(health::ready))
         .service(web::resource("/me/").get(identity::me))

@@ -1,23 +1,60 @@
 //! `products/`: the public catalog (no sign-in).
+//!
+//! Bodies are served from the per-worker [`PublicCatalogCache`] while the catalog has
+//! not changed on this instance and for at most [`cache::TTL`]; see that module.
 
+use std::time::Instant;
+
+use actix_web::http::header::ContentType;
+use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
+use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::services::catalog::cache::{self, PublicCatalogCache};
 use crate::services::catalog::public;
 use crate::state::AppState;
 use crate::views::catalog::{ProductDetailView, ProductListView};
 
+fn json_body<T: Serialize>(value: &T) -> Result<Bytes, ApiError> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|err| ApiError::Internal(format!("serialising the catalog: {err}")))
+}
+
+fn ok(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body)
+}
+
 /// `GET products/`: every published product, by name.
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    cache: web::Data<PublicCatalogCache>,
+) -> Result<HttpResponse, ApiError> {
+    let (generation, now) = (cache::generation(), Instant::now());
+    if let Some(body) = cache.list(generation, now) {
+        return Ok(ok(body));
+    }
     let items = public::list(&state.db).await?;
-    Ok(HttpResponse::Ok().json(items.iter().map(ProductListView::from).collect::<Vec<_>>()))
+    let body = json_body(&items.iter().map(ProductListView::from).collect::<Vec<_>>())?;
+    cache.store_list(body.clone(), generation, now);
+    Ok(ok(body))
 }
 
 /// `GET products/{slug}/`: one published product.
 pub async fn detail(
     state: web::Data<AppState>,
+    cache: web::Data<PublicCatalogCache>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let (generation, now) = (cache::generation(), Instant::now());
+    if let Some(body) = cache.detail(&slug, generation, now) {
+        return Ok(ok(body));
+    }
     let detail = public::detail(&state.db, &slug).await?;
-    Ok(HttpResponse::Ok().json(ProductDetailView::from(&detail)))
+    let body = json_body(&ProductDetailView::from(&detail))?;
+    cache.store_detail(&slug, body.clone(), generation, now);
+    Ok(ok(body))
 }

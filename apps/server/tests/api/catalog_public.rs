@@ -393,3 +393,49 @@ async fn the_list_and_the_detail_run_a_fixed_number_of_statements() {
     assert_eq!(detail_small, detail_big);
     assert_eq!(detail_big, 4, "product, prices, assets, offer");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_bodies_are_reused_until_the_catalog_changes_on_this_instance() {
+    let app = TestApp::spawn().await;
+    let kit = product(
+        &app,
+        SELLER,
+        json!({"name": "Kit", "visibility": "published"}),
+    )
+    .await;
+    price(&app, SELLER, id(&kit), json!({"amount_cents": 900})).await;
+
+    // Repeated reads are answered from memory (each worker fills its own cache first;
+    // catalog writes of tests running alongside only cause extra reads).
+    let mut from_memory = false;
+    for _ in 0..20 {
+        let (list_statements, _) = statements_for(&app, "/api/products/").await;
+        let (detail_statements, _) = statements_for(&app, "/api/products/kit/").await;
+        if list_statements == 0 && detail_statements == 0 {
+            from_memory = true;
+            break;
+        }
+    }
+    assert!(
+        from_memory,
+        "the public catalog is never served from memory"
+    );
+
+    // A write on this instance shows at once, whichever worker answers.
+    patch(&app, &product_path(&kit), json!({"name": "Kit Two"})).await;
+    for _ in 0..4 {
+        assert_eq!(
+            public_get(&app, "/api/products/").await.1[0]["name"],
+            "Kit Two"
+        );
+        assert_eq!(
+            public_get(&app, "/api/products/kit/").await.1["name"],
+            "Kit Two"
+        );
+    }
+    patch(&app, &product_path(&kit), json!({"visibility": "draft"})).await;
+    for _ in 0..4 {
+        assert_eq!(public_get(&app, "/api/products/").await.1, json!([]));
+        assert_eq!(public_get(&app, "/api/products/kit/").await.0, 404);
+    }
+}

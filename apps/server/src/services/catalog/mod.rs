@@ -9,6 +9,7 @@
 //! "make this the default" requests arrive at once.
 
 pub mod assets;
+pub mod cache;
 pub mod offers;
 pub mod prices;
 pub mod products;
@@ -102,11 +103,13 @@ async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, Api
     Ok(db.begin_with_options(options).await?)
 }
 
-/// Commits on success, rolls back on failure, and returns the result.
+/// Commits on success (and marks the cached public catalog stale), rolls back on
+/// failure, and returns the result.
 async fn finish<T>(txn: DatabaseTransaction, result: Result<T, ApiError>) -> Result<T, ApiError> {
     match result {
         Ok(value) => {
             txn.commit().await?;
+            cache::catalog_changed();
             Ok(value)
         }
         Err(err) => {

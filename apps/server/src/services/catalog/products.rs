@@ -285,6 +285,7 @@ pub async fn create(
         ..Default::default()
     };
     let product = row.insert(db).await.map_err(map_unique)?;
+    super::cache::catalog_changed();
     Ok(SellerProduct {
         product,
         children: ProductChildren::default(),
