@@ -16,6 +16,7 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::dev::{DEV_KEY_ID, DevSigner};
 use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
+use crate::db::WriteGate;
 use crate::error::ApiError;
 use crate::http::middleware;
 use crate::routes;
@@ -61,7 +62,9 @@ pub fn build_state(
         (verifier, None)
     };
     let identities = Arc::new(IdentityCache::new(config.app.identity_cache_ttl));
+    let writes = WriteGate::for_url(&config.app.database_url);
     Ok(AppState {
+        writes,
         identities,
         config: Arc::new(config),
         db,

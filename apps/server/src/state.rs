@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::dev::DevSigner;
 use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
+use crate::db::WriteGate;
 
 /// Shared, read-only application state (cheap to clone: everything is behind `Arc`s or
 /// is a pool handle).
@@ -17,6 +18,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The database pool.
     pub db: DatabaseConnection,
+    /// Queues hot write paths on SQLite (see [`WriteGate`]).
+    pub writes: WriteGate,
     /// Verifies Clerk (and, in development, local) session tokens.
     pub verifier: Arc<JwtVerifier>,
     /// Recently read profile and account rows, per instance.

@@ -33,6 +33,7 @@ pub async fn create(
     user: CurrentUser,
     body: JsonBody<CreateOrder>,
 ) -> Result<HttpResponse, ApiError> {
+    let _turn = state.writes.enter().await;
     let created = orders::create(&state.db, user.account.id, &body.0).await?;
     Ok(HttpResponse::Created().json(json!({
         "order": created.order,
@@ -121,7 +122,9 @@ pub async fn confirm_order(
         raw_payload: input.raw_payload.unwrap_or_else(|| json!({})),
     };
     let emails = EmailSettings::from_config(&state.config);
+    let turn = state.writes.enter().await;
     let confirmed = confirm(&state.db, order.id, &proof, &emails).await?;
+    drop(turn);
     let view = orders::views(&state.db, std::slice::from_ref(&confirmed.order)).await?;
     Ok(HttpResponse::Ok().json(json!({
         "order": view[0],

@@ -1,10 +1,10 @@
 //! The Clerk webhook receiver: verify, record once, process exactly once.
 //!
 //! 1. The Svix signature is checked before anything else; a failure stores nothing.
-//! 2. The event is recorded by `(provider, svix-id)` with `ON CONFLICT DO NOTHING`.
-//! 3. Processing runs in one transaction that first locks the event row (a no-op
-//!    `UPDATE`), so concurrent deliveries of one event wait for each other; the later
-//!    ones find it `processed` (or `ignored`) and answer `deduplicated`.
+//! 2. One transaction records the event by `(provider, svix-id)` with `ON CONFLICT DO
+//!    NOTHING` and processes it. The insert holds the key until commit, so a concurrent
+//!    delivery of the same event waits, finds the row, locks it (a no-op `UPDATE`), and
+//!    answers `deduplicated` once it is `processed` or `ignored`.
 //! 4. A handler error rolls the work back, stores the event `failed` with the error,
 //!    and answers 500 so that Svix retries; a retry processes it again.
 
@@ -15,10 +15,8 @@ use actix_web::http::StatusCode;
 use chrono::Utc;
 use paidloop_clerk::{SvixHeaders, verify_webhook};
 use paidloop_orders::ClerkEventType;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait, TryInsertResult};
 use serde_json::{Value, json};
 
 use crate::entities::webhook_events;
@@ -80,27 +78,41 @@ pub async fn receive(
         .take(191)
         .collect();
 
-    record(state, &event_id, &event_type, &payload).await?;
-
+    let turn = state.writes.enter().await;
     let txn = state.db.begin().await?;
-    webhook_events::Entity::update_many()
-        .col_expr(
-            webhook_events::Column::Status,
-            Expr::col(webhook_events::Column::Status),
-        )
-        .filter(webhook_events::Column::Provider.eq(PROVIDER))
-        .filter(webhook_events::Column::EventId.eq(event_id.as_str()))
-        .exec(&txn)
-        .await?;
-    let event = webhook_events::Entity::find()
-        .filter(webhook_events::Column::Provider.eq(PROVIDER))
-        .filter(webhook_events::Column::EventId.eq(event_id.as_str()))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::Internal("webhook event vanished after its insert".into()))?;
-    if matches!(event.status.as_str(), "processed" | "ignored") {
-        txn.commit().await?;
-        return Ok(Outcome::Deduplicated);
+    let row = event_row(&event_id, &event_type, &payload, "received", String::new());
+    let inserted = matches!(
+        webhook_events::Entity::insert(row)
+            .on_conflict_do_nothing_on([
+                webhook_events::Column::Provider,
+                webhook_events::Column::EventId,
+            ])
+            .exec_without_returning(&txn)
+            .await?,
+        TryInsertResult::Inserted(n) if n > 0
+    );
+    if !inserted {
+        // A redelivery: wait for any delivery still working on it, then look.
+        webhook_events::Entity::update_many()
+            .col_expr(
+                webhook_events::Column::Status,
+                Expr::col(webhook_events::Column::Status),
+            )
+            .filter(webhook_events::Column::Provider.eq(PROVIDER))
+            .filter(webhook_events::Column::EventId.eq(event_id.as_str()))
+            .exec(&txn)
+            .await?;
+        let status = webhook_events::Entity::find()
+            .filter(webhook_events::Column::Provider.eq(PROVIDER))
+            .filter(webhook_events::Column::EventId.eq(event_id.as_str()))
+            .one(&txn)
+            .await?
+            .map(|e| e.status)
+            .unwrap_or_default();
+        if matches!(status.as_str(), "processed" | "ignored") {
+            txn.commit().await?;
+            return Ok(Outcome::Deduplicated);
+        }
     }
 
     let data = payload.get("data").cloned().unwrap_or(Value::Null);
@@ -110,27 +122,42 @@ pub async fn receive(
                 Handled::Processed => ("processed", String::new(), Outcome::Processed),
                 Handled::Ignored(why) => ("ignored", why.clone(), Outcome::Ignored(why)),
             };
-            let mut row = event.into_active_model();
-            row.status = Set(status.to_owned());
-            row.error_message = Set(note);
-            row.processed_at = Set(Some(Utc::now()));
-            row.update(&txn).await?;
+            webhook_events::Entity::update_many()
+                .col_expr(webhook_events::Column::Status, Expr::value(status))
+                .col_expr(webhook_events::Column::ErrorMessage, Expr::value(note))
+                .col_expr(webhook_events::Column::ProcessedAt, Expr::value(Utc::now()))
+                .filter(webhook_events::Column::Provider.eq(PROVIDER))
+                .filter(webhook_events::Column::EventId.eq(event_id.as_str()))
+                .exec(&txn)
+                .await?;
             txn.commit().await?;
             Ok(outcome)
         }
         Err(err) => {
             txn.rollback().await?;
             tracing::error!(event_type, error = %err, "webhook handler failed");
-            webhook_events::Entity::update_many()
-                .col_expr(webhook_events::Column::Status, Expr::value("failed"))
-                .col_expr(
+            let message: String = err.to_string().chars().take(2000).collect();
+            webhook_events::Entity::insert(event_row(
+                &event_id,
+                &event_type,
+                &payload,
+                "failed",
+                message,
+            ))
+            .on_conflict(
+                OnConflict::columns([
+                    webhook_events::Column::Provider,
+                    webhook_events::Column::EventId,
+                ])
+                .update_columns([
+                    webhook_events::Column::Status,
                     webhook_events::Column::ErrorMessage,
-                    Expr::value(err.to_string().chars().take(2000).collect::<String>()),
-                )
-                .filter(webhook_events::Column::Provider.eq(PROVIDER))
-                .filter(webhook_events::Column::EventId.eq(event_id.as_str()))
-                .exec(&state.db)
-                .await?;
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(&state.db)
+            .await?;
+            drop(turn);
             Err(ApiError::Internal(format!(
                 "webhook {event_type} failed: {err}"
             )))
@@ -138,31 +165,25 @@ pub async fn receive(
     }
 }
 
-/// Stores the event once; a redelivery finds the row already there.
-async fn record(
-    state: &AppState,
+/// A `webhook_events` row for this delivery.
+fn event_row(
     event_id: &str,
     event_type: &str,
     payload: &Value,
-) -> Result<(), ApiError> {
-    webhook_events::Entity::insert(webhook_events::ActiveModel {
+    status: &str,
+    error_message: String,
+) -> webhook_events::ActiveModel {
+    webhook_events::ActiveModel {
         provider: Set(PROVIDER.to_owned()),
         event_id: Set(event_id.to_owned()),
         event_type: Set(event_type.chars().take(191).collect()),
         payload: Set(payload.clone()),
-        status: Set("received".to_owned()),
-        error_message: Set(String::new()),
+        status: Set(status.to_owned()),
+        error_message: Set(error_message),
         received_at: Set(Utc::now()),
         processed_at: Set(None),
         ..Default::default()
-    })
-    .on_conflict_do_nothing_on([
-        webhook_events::Column::Provider,
-        webhook_events::Column::EventId,
-    ])
-    .exec_without_returning(&state.db)
-    .await?;
-    Ok(())
+    }
 }
 
 /// Routes an event to its handler.
