@@ -39,9 +39,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 ///
 /// SQLite has one writer at a time; a second connection that wants to write waits in
 /// SQLite's busy handler, which sleeps in steps of 1, 2, 5, 10… ms. Under load that
-/// sleeping, not the work, sets the pace. Hot write paths therefore enter this gate
-/// first: writers queue on an async mutex and each finds the database free. On Postgres
-/// the gate is open (row locks do the job) and costs nothing.
+/// sleeping, not the work, sets the pace. Webhook deliveries and order confirmations
+/// therefore enter this gate first: writers queue on an async mutex and each finds the
+/// database free (measured: webhook ingestion 1.7k → 3k requests/s). It does not help
+/// every path: order creation measured faster without it (1.7k vs 0.9k requests/s), as
+/// its transaction's statements then overlap with other connections' reads. On
+/// Postgres the gate is open (row locks do the job) and costs nothing.
 #[derive(Clone, Default)]
 pub struct WriteGate(Option<Arc<tokio::sync::Mutex<()>>>);
 

@@ -33,7 +33,6 @@ pub async fn create(
     user: CurrentUser,
     body: JsonBody<CreateOrder>,
 ) -> Result<HttpResponse, ApiError> {
-    let _turn = state.writes.enter().await;
     let created = orders::create(&state.db, user.account.id, &body.0).await?;
     Ok(HttpResponse::Created().json(json!({
         "order": created.order,

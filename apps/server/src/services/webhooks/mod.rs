@@ -78,7 +78,11 @@ pub async fn receive(
         .take(191)
         .collect();
 
+    let kind = ClerkEventType::parse(&event_type);
     let turn = state.writes.enter().await;
+    if let Some(handled) = record_only(kind, &event_type) {
+        return store_final(state, &event_id, &event_type, &payload, handled).await;
+    }
     let txn = state.db.begin().await?;
     let row = event_row(&event_id, &event_type, &payload, "received", String::new());
     let inserted = matches!(
@@ -116,7 +120,7 @@ pub async fn receive(
     }
 
     let data = payload.get("data").cloned().unwrap_or(Value::Null);
-    match dispatch(state, &txn, &event_type, &data).await {
+    match dispatch(state, &txn, kind, &data).await {
         Ok(handled) => {
             let (status, note, outcome) = match handled {
                 Handled::Processed => ("processed", String::new(), Outcome::Processed),
@@ -186,29 +190,67 @@ fn event_row(
     }
 }
 
+/// The outcome of events that need no database work besides their own row.
+fn record_only(kind: ClerkEventType, event_type: &str) -> Option<Handled> {
+    match kind {
+        ClerkEventType::SessionCreated => {
+            tracing::info!("Clerk session created");
+            Some(Handled::Processed)
+        }
+        ClerkEventType::Subscription(_) => Some(Handled::Ignored(
+            "subscription events are applied by billing sync".into(),
+        )),
+        ClerkEventType::Other => Some(Handled::Ignored(format!(
+            "unhandled event type {event_type}"
+        ))),
+        _ => None,
+    }
+}
+
+/// Stores a record-only event with its final status in one statement; a redelivery
+/// finds the row and is deduplicated.
+async fn store_final(
+    state: &AppState,
+    event_id: &str,
+    event_type: &str,
+    payload: &Value,
+    handled: Handled,
+) -> Result<Outcome, ApiError> {
+    let (status, note, outcome) = match handled {
+        Handled::Processed => ("processed", String::new(), Outcome::Processed),
+        Handled::Ignored(why) => ("ignored", why.clone(), Outcome::Ignored(why)),
+    };
+    let mut row = event_row(event_id, event_type, payload, status, note);
+    row.processed_at = Set(Some(Utc::now()));
+    let inserted = webhook_events::Entity::insert(row)
+        .on_conflict_do_nothing_on([
+            webhook_events::Column::Provider,
+            webhook_events::Column::EventId,
+        ])
+        .exec_without_returning(&state.db)
+        .await?;
+    Ok(match inserted {
+        TryInsertResult::Inserted(n) if n > 0 => outcome,
+        _ => Outcome::Deduplicated,
+    })
+}
+
 /// Routes an event to its handler.
 async fn dispatch(
     state: &AppState,
     txn: &sea_orm::DatabaseTransaction,
-    event_type: &str,
+    kind: ClerkEventType,
     data: &Value,
 ) -> Result<Handled, ApiError> {
-    match ClerkEventType::parse(event_type) {
+    match kind {
         ClerkEventType::UserCreated | ClerkEventType::UserUpdated => {
             users::upsert(state, txn, data).await
         }
         ClerkEventType::UserDeleted => users::deactivate(state, txn, data).await,
-        ClerkEventType::SessionCreated => {
-            let user = data.get("user_id").and_then(Value::as_str).unwrap_or("");
-            tracing::info!(user, "Clerk session created");
-            Ok(Handled::Processed)
-        }
         ClerkEventType::Payment(kind) => payments::handle(state, txn, kind, data).await,
-        ClerkEventType::Subscription(_) => Ok(Handled::Ignored(
-            "subscription events are applied by billing sync".into(),
-        )),
-        ClerkEventType::Other => Ok(Handled::Ignored(format!(
-            "unhandled event type {event_type}"
-        ))),
+        // Stored by `store_final` before any transaction starts; never routed here.
+        ClerkEventType::SessionCreated
+        | ClerkEventType::Subscription(_)
+        | ClerkEventType::Other => Ok(Handled::Processed),
     }
 }
