@@ -146,16 +146,33 @@ pub async fn views<C: ConnectionTrait>(
     orders: &[orders::Model],
 ) -> Result<Vec<OrderView>, ApiError> {
     let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
-    let items = if ids.is_empty() {
-        Vec::new()
-    } else {
-        order_items::Entity::find()
+    let mut items: HashMap<i64, Vec<order_items::Model>> = HashMap::new();
+    if !ids.is_empty() {
+        for item in order_items::Entity::find()
             .filter(order_items::Column::OrderId.is_in(ids))
             .order_by_asc(order_items::Column::Id)
             .all(db)
             .await?
-    };
-    let mut product_ids: Vec<i64> = items.iter().map(|i| i.product_id).collect();
+        {
+            items.entry(item.order_id).or_default().push(item);
+        }
+    }
+    let pairs = orders
+        .iter()
+        .map(|order| (order.clone(), items.remove(&order.id).unwrap_or_default()))
+        .collect();
+    with_products(db, pairs).await
+}
+
+/// Views of orders whose items are loaded, with one more query for their products.
+async fn with_products<C: ConnectionTrait>(
+    db: &C,
+    orders: Vec<(orders::Model, Vec<order_items::Model>)>,
+) -> Result<Vec<OrderView>, ApiError> {
+    let mut product_ids: Vec<i64> = orders
+        .iter()
+        .flat_map(|(_, items)| items.iter().map(|i| i.product_id))
+        .collect();
     product_ids.sort_unstable();
     product_ids.dedup();
     let products: HashMap<i64, products::Model> = if product_ids.is_empty() {
@@ -171,15 +188,15 @@ pub async fn views<C: ConnectionTrait>(
     };
     Ok(orders
         .iter()
-        .map(|order| {
-            let own: Vec<&order_items::Model> =
-                items.iter().filter(|i| i.order_id == order.id).collect();
-            OrderView::new(order, &own, &products)
+        .map(|(order, items)| {
+            let items: Vec<&order_items::Model> = items.iter().collect();
+            OrderView::new(order, &items, &products)
         })
         .collect())
 }
 
-/// The caller's orders, newest first.
+/// The caller's orders, newest first: one query for orders with their items (a join),
+/// one for their products.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     customer_account_id: i64,
@@ -188,9 +205,10 @@ pub async fn list<C: ConnectionTrait>(
         .filter(orders::Column::CustomerAccountId.eq(customer_account_id))
         .order_by_desc(orders::Column::CreatedAt)
         .order_by_desc(orders::Column::Id)
+        .find_with_related(order_items::Entity)
         .all(db)
         .await?;
-    views(db, &rows).await
+    with_products(db, rows).await
 }
 
 /// One of the caller's orders by public id; someone else's is 404.
