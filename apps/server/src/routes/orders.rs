@@ -107,10 +107,8 @@ pub async fn confirm_order(
         ConfirmDecision::AlreadyConfirmed {
             needs_fulfilment: false,
         } => {
-            let view = orders::views(&state.db, std::slice::from_ref(&order)).await?;
-            return Ok(
-                HttpResponse::Ok().json(json!({"order": view[0], "already_confirmed": true}))
-            );
+            let view = orders::view(&state.db, &order).await?;
+            return Ok(HttpResponse::Ok().json(json!({"order": view, "already_confirmed": true})));
         }
         ConfirmDecision::AlreadyConfirmed { .. } | ConfirmDecision::Proceed => {}
     }
@@ -124,9 +122,9 @@ pub async fn confirm_order(
     let turn = state.writes.enter().await;
     let confirmed = confirm(&state.db, order.id, &proof, &emails).await?;
     drop(turn);
-    let view = orders::views(&state.db, std::slice::from_ref(&confirmed.order)).await?;
+    let view = orders::view(&state.db, &confirmed.order).await?;
     Ok(HttpResponse::Ok().json(json!({
-        "order": view[0],
+        "order": view,
         "already_confirmed": confirmed.already_confirmed,
     })))
 }

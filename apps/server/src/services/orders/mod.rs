@@ -140,8 +140,19 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     })
 }
 
+/// The view of one order (two more queries: its items, their products).
+pub async fn view<C: ConnectionTrait>(
+    db: &C,
+    order: &orders::Model,
+) -> Result<OrderView, ApiError> {
+    views(db, std::slice::from_ref(order))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal("an order without its view".into()))
+}
+
 /// Builds the views of several orders with two more queries (items, products).
-pub async fn views<C: ConnectionTrait>(
+async fn views<C: ConnectionTrait>(
     db: &C,
     orders: &[orders::Model],
 ) -> Result<Vec<OrderView>, ApiError> {
