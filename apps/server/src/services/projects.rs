@@ -1,7 +1,6 @@
 //! Projects: the small example resource, always scoped to its owner.
 
 use chrono::{NaiveDate, Utc};
-use paidloop_catalog::{Slug, SlugError};
 use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
@@ -107,24 +106,12 @@ fn validate(
             String::new()
         }
     };
-    let slug = match (input.slug.as_deref(), existing) {
-        (None, Some(row)) => row.slug.clone(),
-        (given, _) => match Slug::parse(given, &name, SLUG_MAX) {
-            Ok(slug) => slug.into_string(),
-            Err(SlugError::Empty) if name.is_empty() => String::new(),
-            Err(SlugError::Empty) => {
-                errors.add("slug", "Enter a slug with at least one letter or number.");
-                String::new()
-            }
-            Err(SlugError::TooLong { max, .. }) => {
-                errors.add(
-                    "slug",
-                    format!("Ensure this field has no more than {max} characters."),
-                );
-                String::new()
-            }
-        },
-    };
+    let slug = errors.slug(
+        input.slug.as_deref(),
+        existing.map(|row| row.slug.as_str()),
+        &name,
+        SLUG_MAX,
+    );
     let summary = match (&input.summary, existing) {
         (Some(s), _) => s.trim().to_owned(),
         (None, Some(row)) => row.summary.clone(),

@@ -1,5 +1,7 @@
 //! Collecting field errors, so one 400 lists every bad field at once.
 
+use paidloop_catalog::{Slug, SlugError};
+
 use crate::error::{ApiError, FieldErrors};
 
 /// Accumulates per-field messages.
@@ -35,6 +37,38 @@ impl Errors {
             self.add(field, "This field may not be blank.");
         }
         value
+    }
+
+    /// The slug of a row being written: `kept` (the stored slug) when the request names
+    /// none, else the given slug, or the name when the given one is blank, slugified.
+    /// A slug that comes out empty (and the name is not already missing) or too long is
+    /// recorded against `slug`.
+    pub fn slug(
+        &mut self,
+        given: Option<&str>,
+        kept: Option<&str>,
+        name: &str,
+        max: usize,
+    ) -> String {
+        if let (None, Some(kept)) = (given, kept) {
+            return kept.to_owned();
+        }
+        match Slug::parse(given, name, max) {
+            Ok(slug) => slug.into_string(),
+            // The name's own error already says what is missing.
+            Err(SlugError::Empty) if name.is_empty() => String::new(),
+            Err(SlugError::Empty) => {
+                self.add("slug", "Enter a slug with at least one letter or number.");
+                String::new()
+            }
+            Err(SlugError::TooLong { max, .. }) => {
+                self.add(
+                    "slug",
+                    format!("Ensure this field has no more than {max} characters."),
+                );
+                String::new()
+            }
+        }
     }
 
     /// `Ok` when nothing was recorded, else the 400.

@@ -1,6 +1,6 @@
 //! Seller products: the caller's own products, with their prices, assets and offer.
 
-use paidloop_catalog::{ProductType, Slug, SlugError, Visibility, normalize_feature_keys};
+use paidloop_catalog::{ProductType, Visibility, normalize_feature_keys};
 use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -89,25 +89,12 @@ fn validate(
         (None, Some(row)) if !require_name => row.name.clone(),
         (None, _) => required(&mut errors, "name"),
     };
-    let slug = match (input.slug.as_deref(), existing) {
-        (None, Some(row)) => row.slug.clone(),
-        (given, _) => match Slug::parse(given, &name, SLUG_MAX) {
-            Ok(slug) => slug.into_string(),
-            // The name error already says what is missing.
-            Err(SlugError::Empty) if name.is_empty() => String::new(),
-            Err(SlugError::Empty) => {
-                errors.add("slug", "Enter a slug with at least one letter or number.");
-                String::new()
-            }
-            Err(SlugError::TooLong { max, .. }) => {
-                errors.add(
-                    "slug",
-                    format!("Ensure this field has no more than {max} characters."),
-                );
-                String::new()
-            }
-        },
-    };
+    let slug = errors.slug(
+        input.slug.as_deref(),
+        existing.map(|row| row.slug.as_str()),
+        &name,
+        SLUG_MAX,
+    );
     let tagline = match (&input.tagline, existing) {
         (Some(tagline), _) => errors.text("tagline", tagline, TAGLINE_MAX),
         (None, Some(row)) => row.tagline.clone(),
