@@ -32,6 +32,10 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "secret-key-here",
 ];
 
+/// The webhook secret `scripts/dev-env` sets for local payments; public, so never valid
+/// in production.
+pub const LOCAL_WEBHOOK_SECRET: &str = "whsec_cGFpZGxvb3AtbG9jYWwtZGV2ZWxvcG1lbnQtd2ViaG9vay1rZXk=";
+
 /// Why `APP_SECRET_KEY` is unfit for production, if it is.
 pub fn secret_key_problem(key: Option<&str>) -> Option<String> {
     let Some(key) = key else {
@@ -96,6 +100,9 @@ pub fn findings(config: &Config) -> Vec<Finding> {
         Some(secret) if !secret.starts_with("whsec_") => {
             error("CLERK_WEBHOOK_SIGNING_SECRET must start with `whsec_`".to_owned());
         }
+        Some(LOCAL_WEBHOOK_SECRET) => error(
+            "CLERK_WEBHOOK_SIGNING_SECRET is the public local-development secret of scripts/dev-env: use the one Clerk shows for your endpoint".to_owned(),
+        ),
         Some(_) => {}
     }
     if config.clerk.jwks_url.is_none() && config.clerk.jwt_key.is_none() {
@@ -195,6 +202,22 @@ mod tests {
                 .iter()
                 .any(|f| f.severity == Severity::Warning && f.message.contains("SQLite"))
         );
+    }
+
+    #[test]
+    fn the_local_webhook_secret_is_refused() {
+        let config = config(&[
+            (
+                "APP_SECRET_KEY",
+                "q8Zr1fJ0mXwT5vK2pL9sB4nH7cY3dG6aE1uR8iO0tW5zQ2xV4bN7mM",
+            ),
+            ("CLERK_DOMAIN", "clerk.shop.test"),
+            ("CLERK_WEBHOOK_SIGNING_SECRET", LOCAL_WEBHOOK_SECRET),
+            ("APP_ALLOWED_HOSTS", "shop.test"),
+        ]);
+        let errors = errors(&config);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("local-development"));
     }
 
     #[test]
