@@ -59,11 +59,9 @@ pub async fn patch<C: ConnectionTrait>(
     if let Some(tax_id) = &input.tax_id {
         row.tax_id = Set(errors.text("tax_id", tax_id, 64));
     }
-    if let Some(metadata) = &input.metadata {
-        if !metadata.is_object() {
-            errors.add("metadata", "Expected a JSON object.");
-        }
-        row.metadata = Set(metadata.clone());
+    if input.metadata.is_some() {
+        let stored = row.metadata.as_ref().clone();
+        row.metadata = Set(errors.metadata(input.metadata.as_ref(), Some(&stored)));
     }
     errors.finish()?;
     if !row.is_changed() {

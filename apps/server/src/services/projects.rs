@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, Set, SqlErr,
 };
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use crate::entities::projects;
 use crate::error::ApiError;
@@ -45,15 +45,8 @@ pub struct ProjectInput {
     /// Monthly recurring revenue, >= 0.
     pub monthly_recurring_revenue: Option<MoneyInput>,
     /// `Some(None)` clears the date; absent keeps it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::services::validate::nullable")]
     pub target_launch_date: Option<Option<NaiveDate>>,
-}
-
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Parses a non-negative amount with at most two decimals into cents.
@@ -101,10 +94,7 @@ fn validate(
     let name = match (&input.name, existing) {
         (Some(name), _) => errors.required_text("name", name, NAME_MAX),
         (None, Some(row)) if !require_name => row.name.clone(),
-        (None, _) => {
-            errors.add("name", "This field is required.");
-            String::new()
-        }
+        (None, _) => errors.required("name"),
     };
     let slug = errors.slug(
         input.slug.as_deref(),

@@ -1,6 +1,8 @@
 //! Collecting field errors, so one 400 lists every bad field at once.
 
 use paidloop_catalog::{Slug, SlugError};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 use crate::error::{ApiError, FieldErrors};
 
@@ -71,6 +73,42 @@ impl Errors {
         }
     }
 
+    /// The `metadata` to store: the given object, else the stored one, else `{}`.
+    /// Anything but an object is refused.
+    pub fn metadata(&mut self, given: Option<&Value>, stored: Option<&Value>) -> Value {
+        match (given, stored) {
+            (Some(value), _) if value.is_object() => value.clone(),
+            (Some(_), _) => {
+                self.add("metadata", "Expected a JSON object.");
+                Value::Null
+            }
+            (None, Some(stored)) => stored.clone(),
+            (None, None) => Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    /// An optional text field: the given value trimmed (and checked against `max`),
+    /// else the stored one, else empty.
+    pub fn merged_text(
+        &mut self,
+        field: &str,
+        given: Option<&str>,
+        stored: Option<&str>,
+        max: usize,
+    ) -> String {
+        match (given, stored) {
+            (Some(value), _) => self.text(field, value, max),
+            (None, Some(stored)) => stored.to_owned(),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// "This field is required." for a create or a PUT that left a required field out.
+    pub fn required(&mut self, field: &str) -> String {
+        self.add(field, "This field is required.");
+        String::new()
+    }
+
     /// `Ok` when nothing was recorded, else the 400.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
@@ -79,6 +117,14 @@ impl Errors {
             Err(ApiError::Validation(self.0))
         }
     }
+}
+
+/// Deserialises a field that may be absent (`None`) or an explicit `null`
+/// (`Some(None)`), so PATCH can tell "keep" from "clear".
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A loose email shape check: one `@`, something before it, a dotted domain after it.

@@ -8,10 +8,7 @@ use sea_orm::{
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{
-    begin_write, finish, is_unique_violation, lock_product, merged_text, metadata, non_negative,
-    required,
-};
+use super::{begin_write, finish, is_unique_violation, lock_product, non_negative};
 use crate::entities::{digital_assets, products};
 use crate::error::ApiError;
 use crate::services::validate::Errors;
@@ -64,12 +61,12 @@ fn validate(
     let title = match (&input.title, existing) {
         (Some(title), _) => errors.required_text("title", title, TITLE_MAX),
         (None, Some(row)) if !full => row.title.clone(),
-        (None, _) => required(&mut errors, "title"),
+        (None, _) => errors.required("title"),
     };
     let file_path = match (&input.file_path, existing) {
         (Some(path), _) => errors.required_text("file_path", path, FILE_PATH_MAX),
         (None, Some(row)) if !full => row.file_path.clone(),
-        (None, _) => required(&mut errors, "file_path"),
+        (None, _) => errors.required("file_path"),
     };
     let file_size_bytes = match (input.file_size_bytes, existing) {
         (Some(size), _) => non_negative(&mut errors, "file_size_bytes", size, i64::MAX),
@@ -92,8 +89,7 @@ fn validate(
         (None, Some(row)) => row.checksum_sha256.clone(),
         (None, None) => String::new(),
     };
-    let version_label = merged_text(
-        &mut errors,
+    let version_label = errors.merged_text(
         "version_label",
         input.version_label.as_deref(),
         existing.map(|row| row.version_label.as_str()),
@@ -103,11 +99,7 @@ fn validate(
         .is_active
         .or(existing.map(|row| row.is_active))
         .unwrap_or(true);
-    let metadata = metadata(
-        &mut errors,
-        input.metadata.as_ref(),
-        existing.map(|row| &row.metadata),
-    );
+    let metadata = errors.metadata(input.metadata.as_ref(), existing.map(|row| &row.metadata));
     errors.finish()?;
     Ok(Validated {
         title,

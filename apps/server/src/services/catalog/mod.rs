@@ -36,43 +36,6 @@ fn sent_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error
     Value::deserialize(d).map(Some)
 }
 
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// The `metadata` to store: the given object, else the stored one, else `{}`. Anything but
-/// an object is refused.
-fn metadata(errors: &mut Errors, given: Option<&Value>, stored: Option<&Value>) -> Value {
-    match (given, stored) {
-        (Some(value), _) if value.is_object() => value.clone(),
-        (Some(_), _) => {
-            errors.add("metadata", "Expected a JSON object.");
-            Value::Null
-        }
-        (None, Some(stored)) => stored.clone(),
-        (None, None) => Value::Object(serde_json::Map::new()),
-    }
-}
-
-/// An optional text field: the given value trimmed (and checked against `max`), else the
-/// stored one, else empty.
-fn merged_text(
-    errors: &mut Errors,
-    field: &str,
-    given: Option<&str>,
-    stored: Option<&str>,
-    max: usize,
-) -> String {
-    match (given, stored) {
-        (Some(value), _) => errors.text(field, value, max),
-        (None, Some(stored)) => stored.to_owned(),
-        (None, None) => String::new(),
-    }
-}
-
 /// A non-negative whole number that fits the column (`i32` for counts, `i64` for sizes).
 fn non_negative(errors: &mut Errors, field: &str, value: i64, max: i64) -> i64 {
     if value < 0 {
@@ -84,12 +47,6 @@ fn non_negative(errors: &mut Errors, field: &str, value: i64, max: i64) -> i64 {
         );
     }
     value
-}
-
-/// "This field is required." for a create or a PUT that left out a required field.
-fn required(errors: &mut Errors, field: &str) -> String {
-    errors.add(field, "This field is required.");
-    String::new()
 }
 
 /// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so it takes

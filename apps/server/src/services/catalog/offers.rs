@@ -9,7 +9,7 @@ use sea_orm::{
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{begin_write, finish, is_unique_violation, lock_product, metadata, non_negative};
+use super::{begin_write, finish, is_unique_violation, lock_product, non_negative};
 use crate::entities::{products, service_offers};
 use crate::error::ApiError;
 use crate::services::validate::Errors;
@@ -91,11 +91,7 @@ fn validate(
         (None, Some(row)) => row.onboarding_instructions.clone(),
         (None, None) => String::new(),
     };
-    let metadata = metadata(
-        &mut errors,
-        input.metadata.as_ref(),
-        existing.map(|row| &row.metadata),
-    );
+    let metadata = errors.metadata(input.metadata.as_ref(), existing.map(|row| &row.metadata));
     errors.finish()?;
     Ok(Validated {
         session_minutes,

@@ -14,7 +14,7 @@ use sea_orm::{
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{begin_write, finish, is_unique_violation, lock_product, merged_text, metadata};
+use super::{begin_write, finish, is_unique_violation, lock_product};
 use crate::entities::{prices, products};
 use crate::error::ApiError;
 use crate::services::validate::Errors;
@@ -70,22 +70,19 @@ const DEFAULT_MUST_BE_ACTIVE: &str = "A default price must be active.";
 
 fn validate(input: &PriceInput, existing: Option<&prices::Model>) -> Result<Validated, ApiError> {
     let mut errors = Errors::default();
-    let name = merged_text(
-        &mut errors,
+    let name = errors.merged_text(
         "name",
         input.name.as_deref(),
         existing.map(|r| r.name.as_str()),
         NAME_MAX,
     );
-    let clerk_plan_id = merged_text(
-        &mut errors,
+    let clerk_plan_id = errors.merged_text(
         "clerk_plan_id",
         input.clerk_plan_id.as_deref(),
         existing.map(|r| r.clerk_plan_id.as_str()),
         CLERK_ID_MAX,
     );
-    let clerk_price_id = merged_text(
-        &mut errors,
+    let clerk_price_id = errors.merged_text(
         "clerk_price_id",
         input.clerk_price_id.as_deref(),
         existing.map(|r| r.clerk_price_id.as_str()),
@@ -138,11 +135,7 @@ fn validate(input: &PriceInput, existing: Option<&prices::Model>) -> Result<Vali
     if is_default && !is_active {
         errors.add("is_default", DEFAULT_MUST_BE_ACTIVE);
     }
-    let metadata = metadata(
-        &mut errors,
-        input.metadata.as_ref(),
-        existing.map(|row| &row.metadata),
-    );
+    let metadata = errors.metadata(input.metadata.as_ref(), existing.map(|row| &row.metadata));
     errors.finish()?;
     Ok(Validated {
         name,

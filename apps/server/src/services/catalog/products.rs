@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{
     ProductChildren, ProductsOf, begin_write, finish, is_foreign_key_violation,
-    is_unique_violation, load_children, load_children_of, lock_product, metadata, required,
+    is_unique_violation, load_children, load_children_of, lock_product,
 };
 use crate::entities::{order_items, prices, products};
 use crate::error::ApiError;
@@ -47,7 +47,7 @@ pub struct ProductInput {
     #[serde(default, deserialize_with = "super::sent_value")]
     pub feature_keys: Option<Value>,
     /// One of this product's price ids, or `null` to clear it.
-    #[serde(default, deserialize_with = "super::nullable")]
+    #[serde(default, deserialize_with = "crate::services::validate::nullable")]
     pub active_price: Option<Option<i64>>,
     /// A JSON object.
     pub metadata: Option<Value>,
@@ -87,7 +87,7 @@ fn validate(
     let name = match (&input.name, existing) {
         (Some(name), _) => errors.required_text("name", name, NAME_MAX),
         (None, Some(row)) if !require_name => row.name.clone(),
-        (None, _) => required(&mut errors, "name"),
+        (None, _) => errors.required("name"),
     };
     let slug = errors.slug(
         input.slug.as_deref(),
@@ -149,11 +149,7 @@ fn validate(
         (None, Some(row)) => row.active_price_id,
         (None, None) => None,
     };
-    let metadata = metadata(
-        &mut errors,
-        input.metadata.as_ref(),
-        existing.map(|row| &row.metadata),
-    );
+    let metadata = errors.metadata(input.metadata.as_ref(), existing.map(|row| &row.metadata));
     errors.finish()?;
     Ok(Validated {
         name,
