@@ -65,6 +65,8 @@ pub fn build_state(
     let writes = WriteGate::for_url(&config.app.database_url);
     Ok(AppState {
         writes,
+        order_writer: Arc::default(),
+        order_lists: Arc::default(),
         identities,
         config: Arc::new(config),
         db,

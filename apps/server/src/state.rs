@@ -9,6 +9,8 @@ use crate::auth::dev::DevSigner;
 use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
 use crate::db::WriteGate;
+use crate::services::orders::list_cache::OrderListCache;
+use crate::services::orders::writer::OrderWriter;
 
 /// Shared, read-only application state (cheap to clone: everything is behind `Arc`s or
 /// is a pool handle).
@@ -20,6 +22,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Queues hot write paths on SQLite (see [`WriteGate`]).
     pub writes: WriteGate,
+    /// Recently served order lists, per account (see `services::orders::list_cache`).
+    pub order_lists: Arc<OrderListCache>,
+    /// Groups concurrent order creations into shared transactions.
+    pub order_writer: Arc<OrderWriter>,
     /// Verifies Clerk (and, in development, local) session tokens.
     pub verifier: Arc<JwtVerifier>,
     /// Recently read profile and account rows, per instance.

@@ -1,6 +1,10 @@
 //! `account/orders/`: create an order, list them, and the local-only confirm endpoint.
 
+use std::time::Instant;
+
 use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use paidloop_orders::{
     ConfirmDecision, ConfirmPolicy, OrderStatus, PaymentProvider, SharedSecretCheck, confirm_guard,
@@ -16,15 +20,31 @@ use crate::error::ApiError;
 use crate::http::json::JsonBody;
 use crate::services::orders::confirm::{PaymentProof, confirm};
 use crate::services::orders::emails::EmailSettings;
-use crate::services::orders::{self, CreateOrder};
+use crate::services::orders::{self, CreateOrder, list_cache};
 use crate::state::AppState;
 
 /// The header that carries `ORDER_CONFIRM_SHARED_SECRET`.
 const SECRET_HEADER: &str = "x-order-confirm-secret";
 
-/// `GET account/orders/`.
+/// `GET account/orders/`: served from this instance's [`list_cache`] while nothing the
+/// list shows has changed (see that module for when a body goes stale).
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(orders::list(&state.db, user.account.id).await?))
+    let account = user.account.id;
+    let (stamp, now) = (list_cache::stamp(account), Instant::now());
+    if let Some(body) = state.order_lists.get(account, stamp, now) {
+        return Ok(json_response(body));
+    }
+    let body = serde_json::to_vec(&orders::list(&state.db, account).await?)
+        .map(Bytes::from)
+        .map_err(|err| ApiError::Internal(format!("serialising the order list: {err}")))?;
+    state.order_lists.put(account, body.clone(), stamp, now);
+    Ok(json_response(body))
+}
+
+fn json_response(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body)
 }
 
 /// `POST account/orders/create/`.
@@ -33,7 +53,7 @@ pub async fn create(
     user: CurrentUser,
     body: JsonBody<CreateOrder>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = orders::create(&state.db, user.account.id, &body.0).await?;
+    let created = orders::create(&state, user.account.id, &body.0).await?;
     Ok(HttpResponse::Created().json(json!({
         "order": created.order,
         "checkout": {"checkout_url": created.checkout_url, "provider": "clerk"},
@@ -121,6 +141,7 @@ pub async fn confirm_order(
     let emails = EmailSettings::from_config(&state.config);
     let turn = state.writes.enter().await;
     let confirmed = confirm(&state.db, order.id, &proof, &emails).await?;
+    list_cache::orders_changed(order.customer_account_id);
     drop(turn);
     let view = orders::view(&state.db, &confirmed.order).await?;
     Ok(HttpResponse::Ok().json(json!({

@@ -320,18 +320,110 @@ async fn the_order_list_is_the_callers_newest_first_with_a_fixed_query_count() {
     let _ = order(&app, "user_someone_else", price, 1).await;
     let (_, list) = body(app.get_as(BUYER, "/api/account/orders/").await).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+
+    let _ = order(&app, BUYER, price, 1).await;
     let before = app.queries();
-    let _ = body(app.get_as(BUYER, "/api/account/orders/").await).await;
-    let for_one = app.queries() - before;
+    let (_, list) = body(app.get_as(BUYER, "/api/account/orders/").await).await;
+    let for_two = app.queries() - before;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        2,
+        "a new order shows at once"
+    );
+    assert_eq!(for_two, 1, "one statement for orders, items and products");
+
+    let before = app.queries();
+    let (_, again) = body(app.get_as(BUYER, "/api/account/orders/").await).await;
+    assert_eq!(
+        app.queries() - before,
+        0,
+        "unchanged: served from the cache"
+    );
+    assert_eq!(again, list);
+
     for _ in 0..5 {
         let _ = order(&app, BUYER, price, 1).await;
     }
     let before = app.queries();
     let (_, list) = body(app.get_as(BUYER, "/api/account/orders/").await).await;
-    assert_eq!(app.queries() - before, for_one, "no query per order");
+    assert_eq!(app.queries() - before, for_two, "no query per order");
     let list = list.as_array().unwrap();
-    assert_eq!(list.len(), 6);
-    assert_eq!(list[5]["public_id"], first["public_id"], "oldest last");
+    assert_eq!(list.len(), 7);
+    assert_eq!(list[6]["public_id"], first["public_id"], "oldest last");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_order_creations_are_each_written_whole_and_priced_by_the_server() {
+    let app = TestApp::spawn().await;
+    let kit = product(&app, "Kit", "digital", json!([])).await;
+    let price = price(&app, kit, 1250, "one_time").await;
+    let buyers: Vec<String> = (0..20).map(|n| format!("user_rush_{}", n % 4)).collect();
+    let requests = buyers.iter().enumerate().map(|(n, buyer)| {
+        let quantity = i64::try_from(n % 3 + 1).unwrap();
+        let app = &app;
+        async move {
+            let response = app
+                .send_as(
+                    buyer,
+                    Method::POST,
+                    "/api/account/orders/create/",
+                    &json!({"price_id": price, "quantity": quantity}),
+                )
+                .await;
+            (quantity, body(response).await)
+        }
+    });
+    let results = futures_util::future::join_all(requests).await;
+    let mut public_ids = std::collections::HashSet::new();
+    for (quantity, (status, answer)) in results {
+        assert_eq!(status, 201, "{answer}");
+        let order = &answer["order"];
+        assert_eq!(order["total_cents"], 1250 * quantity, "{order}");
+        assert_eq!(order["items"].as_array().unwrap().len(), 1);
+        assert_eq!(order["items"][0]["quantity"], quantity);
+        assert!(public_ids.insert(order["public_id"].as_str().unwrap().to_owned()));
+    }
+    assert_eq!(app.count("orders").await, 20);
+    assert_eq!(app.count("order_items").await, 20);
+    // Each buyer's list holds exactly their own five orders.
+    let (_, list) = body(app.get_as("user_rush_0", "/api/account/orders/").await).await;
+    assert_eq!(list.as_array().unwrap().len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_order_list_shows_a_payment_and_a_renamed_product_at_once() {
+    let app = TestApp::spawn().await;
+    let kit = product(&app, "Kit", "digital", json!([])).await;
+    let price = price(&app, kit, 1000, "one_time").await;
+    let created = order(&app, BUYER, price, 1).await;
+    let public_id = created["public_id"].as_str().unwrap();
+
+    // The list as created matches the order the create call answered, field for field.
+    let listed = order_status(&app, BUYER, public_id).await;
+    assert_eq!(listed, created);
+    assert_eq!(listed["status"], "pending_payment");
+
+    pay(&app, public_id).await;
+    let listed = order_status(&app, BUYER, public_id).await;
+    assert_eq!(
+        listed["status"], "fulfilled",
+        "the webhook's change shows at once"
+    );
+    assert!(listed["paid_at"].is_string());
+
+    let (status, _) = body(
+        app.send_as(
+            crate::loop_support::SELLER,
+            Method::PATCH,
+            &format!("/api/seller/products/{kit}/"),
+            &json!({"slug": "kit-two"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let listed = order_status(&app, BUYER, public_id).await;
+    assert_eq!(listed["items"][0]["product_slug"], "kit-two");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,6 +5,11 @@
 pub mod confirm;
 pub mod emails;
 mod fulfil;
+mod list;
+pub mod list_cache;
+pub mod writer;
+
+pub use list::list;
 
 use std::collections::HashMap;
 
@@ -13,10 +18,7 @@ use paidloop_catalog::{BillingPeriod, Visibility};
 use paidloop_orders::{
     MAX_UNITS_PER_ITEM, OrderStatus, OrderTotals, line_total, price_name_snapshot,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -24,7 +26,9 @@ use uuid::Uuid;
 use crate::entities::{order_items, orders, prices, products};
 use crate::error::ApiError;
 use crate::services::validate::Errors;
+use crate::state::AppState;
 use crate::views::orders::OrderView;
+use writer::NewOrder;
 
 /// Longest order note.
 const NOTES_MAX: usize = 4000;
@@ -55,12 +59,16 @@ pub struct CreatedOrder {
 }
 
 /// Creates a `pending_payment` order with one item priced from the server's price.
-#[tracing::instrument(skip(db, input), fields(price_id = input.price_id))]
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+///
+/// The rows are written through the process's [`writer::OrderWriter`], which groups concurrent
+/// creations into one transaction.
+#[tracing::instrument(skip(state, input), fields(price_id = input.price_id))]
+pub async fn create(
+    state: &AppState,
     customer_account_id: i64,
     input: &CreateOrder,
 ) -> Result<CreatedOrder, ApiError> {
+    let db = &state.db;
     let mut errors = Errors::default();
     let max_units = i64::from(MAX_UNITS_PER_ITEM);
     if !(1..=max_units).contains(&input.quantity) {
@@ -96,42 +104,38 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         .unwrap_or_default()
         .to_owned();
 
-    let txn = db.begin().await?;
-    let order = orders::ActiveModel {
-        public_id: Set(Uuid::new_v4()),
-        customer_account_id: Set(customer_account_id),
-        status: Set(OrderStatus::PendingPayment.as_str().to_owned()),
-        currency: Set(price.currency.clone()),
-        subtotal_cents: Set(totals.subtotal_cents()),
-        tax_cents: Set(totals.tax_cents()),
-        total_cents: Set(totals.total_cents()),
-        notes: Set(notes),
-        clerk_checkout_id: Set(String::new()),
-        external_reference: Set(String::new()),
-        metadata: Set(json!({})),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let item = order_items::ActiveModel {
-        order_id: Set(order.id),
-        product_id: Set(product.id),
-        price_id: Set(Some(price.id)),
-        quantity: Set(i32::try_from(input.quantity).unwrap_or(1)),
-        unit_amount_cents: Set(price.amount_cents),
-        total_amount_cents: Set(line),
-        product_name_snapshot: Set(product.name.clone()),
-        price_name_snapshot: Set(price_name_snapshot(&price.name, period)),
-        metadata: Set(json!({"billing_period": period.as_str()})),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
+    let new = NewOrder {
+        order: orders::ActiveModel {
+            public_id: Set(Uuid::new_v4()),
+            customer_account_id: Set(customer_account_id),
+            status: Set(OrderStatus::PendingPayment.as_str().to_owned()),
+            currency: Set(price.currency.clone()),
+            subtotal_cents: Set(totals.subtotal_cents()),
+            tax_cents: Set(totals.tax_cents()),
+            total_cents: Set(totals.total_cents()),
+            notes: Set(notes),
+            clerk_checkout_id: Set(String::new()),
+            external_reference: Set(String::new()),
+            metadata: Set(json!({})),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+        item: order_items::ActiveModel {
+            product_id: Set(product.id),
+            price_id: Set(Some(price.id)),
+            quantity: Set(i32::try_from(input.quantity).unwrap_or(1)),
+            unit_amount_cents: Set(price.amount_cents),
+            total_amount_cents: Set(line),
+            product_name_snapshot: Set(product.name.clone()),
+            price_name_snapshot: Set(price_name_snapshot(&price.name, period)),
+            metadata: Set(json!({"billing_period": period.as_str()})),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    };
+    let (order, item) = state.order_writer.write(db, &state.writes, new).await?;
 
     let products = HashMap::from([(product.id, product)]);
     Ok(CreatedOrder {
@@ -204,22 +208,6 @@ async fn with_products<C: ConnectionTrait>(
             OrderView::new(order, &items, &products)
         })
         .collect())
-}
-
-/// The caller's orders, newest first: one query for orders with their items (a join),
-/// one for their products.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    customer_account_id: i64,
-) -> Result<Vec<OrderView>, ApiError> {
-    let rows = orders::Entity::find()
-        .filter(orders::Column::CustomerAccountId.eq(customer_account_id))
-        .order_by_desc(orders::Column::CreatedAt)
-        .order_by_desc(orders::Column::Id)
-        .find_with_related(order_items::Entity)
-        .all(db)
-        .await?;
-    with_products(db, rows).await
 }
 
 /// One of the caller's orders by public id; someone else's is 404.

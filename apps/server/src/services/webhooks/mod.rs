@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 
 use crate::entities::webhook_events;
 use crate::error::ApiError;
+use crate::services::orders::list_cache;
 use crate::state::AppState;
 
 /// The provider name events are stored under.
@@ -135,6 +136,9 @@ pub async fn receive(
                 .exec(&txn)
                 .await?;
             txn.commit().await?;
+            if matches!(kind, ClerkEventType::Payment(_)) {
+                list_cache::payments_changed();
+            }
             Ok(outcome)
         }
         Err(err) => {
