@@ -10,8 +10,8 @@
 //! order falls as load rises, and a lone order is written at once, as before.
 //!
 //! How: each caller queues its rows and then waits for the writer's turn. Whoever gets
-//! the turn takes the whole queue (its own rows included, unless an earlier turn already
-//! wrote them) and writes it. The write itself runs as a spawned task, so a client that
+//! the turn writes the queue, oldest first and at most [`MAX_GROUP`] orders at a time,
+//! until its own rows are written (an earlier turn may already have written them). The write itself runs as a spawned task, so a client that
 //! disconnects mid-write cannot drop other buyers' orders half-way; the transaction
 //! either commits every order of the group or none. If a group fails, its orders are
 //! retried one by one, so one bad row costs only its own request.
@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
-use tokio::sync::oneshot;
+use tokio::sync::oneshot::{self, error::TryRecvError};
 use uuid::Uuid;
 
 use crate::db::WriteGate;
@@ -44,6 +44,10 @@ pub struct NewOrder {
 pub type Written = (orders::Model, order_items::Model);
 
 type Reply = oneshot::Sender<Result<Written, ApiError>>;
+
+/// The most orders one transaction takes: two multi-row INSERTs of this many rows stay
+/// far below SQLite's and Postgres's limits on bound parameters (13 per row).
+const MAX_GROUP: usize = 256;
 
 /// Groups concurrent order creations into shared transactions (one per process).
 #[derive(Default)]
@@ -66,20 +70,33 @@ impl OrderWriter {
             .unwrap_or_else(PoisonError::into_inner)
             .push((new, reply));
         let turn = self.turn.lock().await;
-        // An earlier turn may have taken and written this order already.
-        if let Ok(result) = answer.try_recv() {
-            return result;
+        loop {
+            match answer.try_recv() {
+                Ok(result) => return result,
+                Err(TryRecvError::Closed) => return Err(stopped()),
+                Err(TryRecvError::Empty) => {}
+            }
+            let group: Vec<_> = {
+                let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                let n = queue.len().min(MAX_GROUP);
+                queue.drain(..n).collect()
+            };
+            if group.is_empty() {
+                // This order is in a group whose writer's caller went away; that
+                // write still runs, and answers.
+                break;
+            }
+            // Hold the turn until the group is written; a failed task has dropped its
+            // replies, which `answer` reports.
+            let _ = tokio::spawn(write_group(db.clone(), gate.clone(), group)).await;
         }
-        let group = std::mem::take(&mut *self.queue.lock().unwrap_or_else(PoisonError::into_inner));
-        let task = tokio::spawn(write_group(db.clone(), gate.clone(), group));
-        // Hold the turn until the group is written; a failed task has dropped its
-        // replies, which `answer` reports below.
-        let _ = task.await;
         drop(turn);
-        answer
-            .await
-            .unwrap_or_else(|_| Err(ApiError::Internal("the order writer stopped".into())))
+        answer.await.unwrap_or_else(|_| Err(stopped()))
     }
+}
+
+fn stopped() -> ApiError {
+    ApiError::Internal("the order writer stopped".into())
 }
 
 /// Writes a group and answers each of its callers.
