@@ -66,6 +66,7 @@ pub fn build_state(
     Ok(AppState {
         writes,
         order_writer: Arc::default(),
+        event_recorder: Arc::default(),
         order_lists: Arc::default(),
         identities,
         config: Arc::new(config),

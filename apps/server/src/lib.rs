@@ -12,6 +12,7 @@ pub mod db;
 pub mod dev_pay;
 pub mod entities;
 pub mod error;
+pub mod group_commit;
 pub mod http;
 pub mod routes;
 pub mod services;

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::db::WriteGate;
 use crate::services::orders::list_cache::OrderListCache;
 use crate::services::orders::writer::OrderWriter;
+use crate::services::webhooks::recorder::EventRecorder;
 
 /// Shared, read-only application state (cheap to clone: everything is behind `Arc`s or
 /// is a pool handle).
@@ -24,6 +25,8 @@ pub struct AppState {
     pub writes: WriteGate,
     /// Recently served order lists, per account (see `services::orders::list_cache`).
     pub order_lists: Arc<OrderListCache>,
+    /// Stores record-only webhook events in shared statements.
+    pub event_recorder: Arc<EventRecorder>,
     /// Groups concurrent order creations into shared transactions.
     pub order_writer: Arc<OrderWriter>,
     /// Verifies Clerk (and, in development, local) session tokens.

@@ -240,3 +240,29 @@ async fn twenty_concurrent_deliveries_of_one_payment_fulfil_exactly_once() {
     assert_eq!(status, 200);
     assert_eq!(app.count("download_grants").await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_record_only_events_stores_each_once() {
+    let app = TestApp::spawn().await;
+    // 30 distinct events, 10 of them delivered three times each, all at once.
+    let mut deliveries = Vec::new();
+    for n in 0..30 {
+        let copies = if n < 10 { 3 } else { 1 };
+        for _ in 0..copies {
+            deliveries.push(format!("msg_burst_{n}"));
+        }
+    }
+    let event = event();
+    let responses =
+        futures_util::future::join_all(deliveries.iter().map(|id| app.deliver(id, &event))).await;
+    let mut stored = 0;
+    for response in responses {
+        let (status, answer) = body(response).await;
+        assert_eq!(status, 200, "{answer}");
+        if answer.get("deduplicated").is_none() {
+            stored += 1;
+        }
+    }
+    assert_eq!(stored, 30, "each event is stored by exactly one delivery");
+    assert_eq!(app.count("webhook_events").await, 30);
+}

@@ -1,34 +1,23 @@
-//! New orders are written in groups: one transaction for every order that arrived
-//! while the previous group was being written.
+//! New orders are written in groups (see [`crate::group_commit`]): one transaction for
+//! every order that arrived while the previous group was being written.
 //!
-//! Why: an order is two rows (the order and its item) written in one transaction, and
-//! the transaction's statements, not their work, set the pace. On SQLite only one
-//! transaction writes at a time and every statement is a hand-off to the driver's
-//! thread; on Postgres every statement is a round trip. Written one by one, concurrent
-//! buyers queue behind each other's `BEGIN`/`INSERT`/`INSERT`/`COMMIT`. Written as a
-//! group, the same four statements carry every order that is waiting, so the cost per
-//! order falls as load rises, and a lone order is written at once, as before.
-//!
-//! How: each caller queues its rows and then waits for the writer's turn. Whoever gets
-//! the turn writes the queue, oldest first and at most [`MAX_GROUP`] orders at a time,
-//! until its own rows are written (an earlier turn may already have written them). The write itself runs as a spawned task, so a client that
-//! disconnects mid-write cannot drop other buyers' orders half-way; the transaction
-//! either commits every order of the group or none. If a group fails, its orders are
-//! retried one by one, so one bad row costs only its own request.
-//!
-//! Every order is still the server's own: amounts were read from the price before the
-//! rows were queued, and nothing here changes them.
+//! An order is two rows, the order and its single item, written by one multi-row INSERT
+//! each; items are paired with their orders by `public_id`. The transaction commits
+//! every order of the group or none; if a group fails, its orders are retried one by
+//! one, so one bad row costs only its own request. Every order is still the server's
+//! own: amounts were read from the price before the rows were queued, and nothing here
+//! changes them.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
-use tokio::sync::oneshot::{self, error::TryRecvError};
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use crate::db::WriteGate;
 use crate::entities::{order_items, orders};
 use crate::error::ApiError;
+use crate::group_commit::GroupCommit;
 use crate::services::orders::list_cache;
 
 /// The rows of one new order; the item's `order_id` is filled in once the order exists.
@@ -50,10 +39,12 @@ type Reply = oneshot::Sender<Result<Written, ApiError>>;
 const MAX_GROUP: usize = 256;
 
 /// Groups concurrent order creations into shared transactions (one per process).
-#[derive(Default)]
-pub struct OrderWriter {
-    queue: Mutex<Vec<(NewOrder, Reply)>>,
-    turn: tokio::sync::Mutex<()>,
+pub struct OrderWriter(GroupCommit<NewOrder, Result<Written, ApiError>>);
+
+impl Default for OrderWriter {
+    fn default() -> Self {
+        Self(GroupCommit::new(MAX_GROUP))
+    }
 }
 
 impl OrderWriter {
@@ -64,39 +55,11 @@ impl OrderWriter {
         gate: &WriteGate,
         new: NewOrder,
     ) -> Result<Written, ApiError> {
-        let (reply, mut answer) = oneshot::channel();
-        self.queue
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((new, reply));
-        let turn = self.turn.lock().await;
-        loop {
-            match answer.try_recv() {
-                Ok(result) => return result,
-                Err(TryRecvError::Closed) => return Err(stopped()),
-                Err(TryRecvError::Empty) => {}
-            }
-            let group: Vec<_> = {
-                let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-                let n = queue.len().min(MAX_GROUP);
-                queue.drain(..n).collect()
-            };
-            if group.is_empty() {
-                // This order is in a group whose writer's caller went away; that
-                // write still runs, and answers.
-                break;
-            }
-            // Hold the turn until the group is written; a failed task has dropped its
-            // replies, which `answer` reports.
-            let _ = tokio::spawn(write_group(db.clone(), gate.clone(), group)).await;
-        }
-        drop(turn);
-        answer.await.unwrap_or_else(|_| Err(stopped()))
+        self.0
+            .submit(new, |group| write_group(db.clone(), gate.clone(), group))
+            .await
+            .unwrap_or_else(|| Err(ApiError::Internal("the order writer stopped".into())))
     }
-}
-
-fn stopped() -> ApiError {
-    ApiError::Internal("the order writer stopped".into())
 }
 
 /// Writes a group and answers each of its callers.

@@ -9,6 +9,7 @@
 //!    and answers 500 so that Svix retries; a retry processes it again.
 
 mod payments;
+pub mod recorder;
 mod users;
 
 use actix_web::http::StatusCode;
@@ -80,10 +81,10 @@ pub async fn receive(
         .collect();
 
     let kind = ClerkEventType::parse(&event_type);
-    let turn = state.writes.enter().await;
     if let Some(handled) = record_only(kind, &event_type) {
         return store_final(state, &event_id, &event_type, &payload, handled).await;
     }
+    let turn = state.writes.enter().await;
     let txn = state.db.begin().await?;
     let row = event_row(&event_id, &event_type, &payload, "received", String::new());
     let inserted = matches!(
@@ -211,8 +212,8 @@ fn record_only(kind: ClerkEventType, event_type: &str) -> Option<Handled> {
     }
 }
 
-/// Stores a record-only event with its final status in one statement; a redelivery
-/// finds the row and is deduplicated.
+/// Stores a record-only event with its final status (grouped with other deliveries,
+/// see [`recorder`]); a redelivery finds the row and is deduplicated.
 async fn store_final(
     state: &AppState,
     event_id: &str,
@@ -226,16 +227,14 @@ async fn store_final(
     };
     let mut row = event_row(event_id, event_type, payload, status, note);
     row.processed_at = Set(Some(Utc::now()));
-    let inserted = webhook_events::Entity::insert(row)
-        .on_conflict_do_nothing_on([
-            webhook_events::Column::Provider,
-            webhook_events::Column::EventId,
-        ])
-        .exec_without_returning(&state.db)
+    let stored = state
+        .event_recorder
+        .record(&state.db, &state.writes, row)
         .await?;
-    Ok(match inserted {
-        TryInsertResult::Inserted(n) if n > 0 => outcome,
-        _ => Outcome::Deduplicated,
+    Ok(if stored {
+        outcome
+    } else {
+        Outcome::Deduplicated
     })
 }
 

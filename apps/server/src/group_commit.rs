@@ -1,0 +1,128 @@
+//! Group commit: callers that write at the same time share one transaction.
+//!
+//! Why: on the hot write paths (order creation, webhook ingestion) a write is a couple
+//! of rows, and the transaction's statements, not their work, set the pace. On SQLite
+//! only one transaction writes at a time and every statement is a hand-off to the
+//! driver's thread; on Postgres every statement is a round trip. Written one by one,
+//! concurrent callers queue behind each other's `BEGIN`/`INSERT`/`COMMIT`. Written as a
+//! group, the same few statements carry every row that is waiting, so the cost per row
+//! falls as load rises, and a lone caller is written at once, as before.
+//!
+//! How: each caller queues its item and waits for the turn. Whoever gets the turn runs
+//! the write on the oldest waiting items, at most `max_group` at a time, until its own
+//! item has been written (an earlier turn may already have written it). The write runs
+//! as a spawned task, so a caller that goes away (a client disconnecting) cannot cut
+//! other callers' group short. The write function answers every item of its group.
+
+use std::future::Future;
+use std::sync::{Mutex, PoisonError};
+
+use tokio::sync::oneshot::{self, error::TryRecvError};
+
+/// An item waiting to be written, and where its answer goes.
+pub type Waiting<T, R> = (T, oneshot::Sender<R>);
+
+/// A queue of items written in shared transactions (one per kind of write and process).
+pub struct GroupCommit<T, R> {
+    max_group: usize,
+    queue: Mutex<Vec<Waiting<T, R>>>,
+    turn: tokio::sync::Mutex<()>,
+}
+
+impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
+    /// A queue whose groups hold at most `max_group` items (at least 1).
+    pub fn new(max_group: usize) -> Self {
+        Self {
+            max_group: max_group.max(1),
+            queue: Mutex::new(Vec::new()),
+            turn: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Queues `item` and returns its answer, running `write` on groups while this
+    /// caller holds the turn. `None` means the write stopped without answering (it
+    /// panicked).
+    pub async fn submit<W, F>(&self, item: T, write: W) -> Option<R>
+    where
+        W: Fn(Vec<Waiting<T, R>>) -> F,
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let (reply, mut answer) = oneshot::channel();
+        self.queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((item, reply));
+        let turn = self.turn.lock().await;
+        loop {
+            match answer.try_recv() {
+                Ok(result) => return Some(result),
+                Err(TryRecvError::Closed) => return None,
+                Err(TryRecvError::Empty) => {}
+            }
+            let group: Vec<_> = {
+                let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                let n = queue.len().min(self.max_group);
+                queue.drain(..n).collect()
+            };
+            if group.is_empty() {
+                // This item is in a group whose caller went away; that write still
+                // runs, and answers.
+                break;
+            }
+            // Hold the turn until the group is written; a write that panicked has
+            // dropped its replies, which `answer` reports.
+            let _ = tokio::spawn(write(group)).await;
+        }
+        drop(turn);
+        answer.await.ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use futures_util::future::join_all;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn every_caller_gets_its_own_answer_in_groups_of_at_most_the_cap() {
+        let queue = Arc::new(GroupCommit::<u32, u32>::new(4));
+        let groups = Arc::new(Mutex::new(Vec::new()));
+        let calls = (0..10).map(|n| {
+            let (queue, groups) = (queue.clone(), groups.clone());
+            async move {
+                queue
+                    .submit(n, move |group: Vec<Waiting<u32, u32>>| {
+                        let groups = groups.clone();
+                        async move {
+                            groups.lock().unwrap().push(group.len());
+                            for (item, reply) in group {
+                                let _ = reply.send(item * 10);
+                            }
+                        }
+                    })
+                    .await
+            }
+        });
+        let answers = join_all(calls).await;
+        assert_eq!(answers, (0..10).map(|n| Some(n * 10)).collect::<Vec<_>>());
+        let groups = groups.lock().unwrap().clone();
+        assert_eq!(groups.iter().sum::<usize>(), 10);
+        assert!(groups.iter().all(|&n| n <= 4), "{groups:?}");
+        assert!(groups.len() < 10, "callers shared groups: {groups:?}");
+    }
+
+    #[tokio::test]
+    async fn a_write_that_never_answers_reports_none() {
+        let queue = GroupCommit::<u32, u32>::new(8);
+        let answer = queue
+            .submit(
+                1,
+                |group: Vec<Waiting<u32, u32>>| async move { drop(group) },
+            )
+            .await;
+        assert_eq!(answer, None);
+    }
+}
