@@ -5,6 +5,10 @@
 //!    NOTHING` and processes it. The insert holds the key until commit, so a concurrent
 //!    delivery of the same event waits, finds the row, locks it (a no-op `UPDATE`), and
 //!    answers `deduplicated` once it is `processed` or `ignored`.
+//! 3. Events that need no work besides their own row (`session.created`,
+//!    `subscription.*` until billing sync, unknown types) skip that transaction: they
+//!    are stored with their final status, grouped with concurrent deliveries (see
+//!    [`recorder`]), and a redelivery finds the row and is deduplicated.
 //! 4. A handler error rolls the work back, stores the event `failed` with the error,
 //!    and answers 500 so that Svix retries; a retry processes it again.
 
