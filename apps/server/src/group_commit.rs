@@ -19,6 +19,8 @@ use std::sync::{Mutex, PoisonError};
 
 use tokio::sync::oneshot::{self, error::TryRecvError};
 
+use crate::error::ApiError;
+
 /// An item waiting to be written, and where its answer goes.
 pub type Waiting<T, R> = (T, oneshot::Sender<R>);
 
@@ -75,6 +77,56 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
         }
         drop(turn);
         answer.await.ok()
+    }
+}
+
+/// One kind of grouped write: the rows of a group's items, inserted together.
+pub trait GroupWrite: Send + Sync + 'static {
+    /// What a caller queues.
+    type Item: Send + 'static;
+    /// What a caller gets back once its item is written.
+    type Output: Send + 'static;
+
+    /// Inserts `items` in one transaction and returns one output per item, in order.
+    fn insert(
+        &self,
+        items: &[Self::Item],
+    ) -> impl Future<Output = Result<Vec<Self::Output>, ApiError>> + Send;
+}
+
+/// A group of a [`GroupWrite`]'s items, each with where its answer goes.
+pub type Group<W> =
+    Vec<Waiting<<W as GroupWrite>::Item, Result<<W as GroupWrite>::Output, ApiError>>>;
+
+/// Writes a group with `write` and answers each caller. If the group fails, each item
+/// is written again on its own, so one bad item fails only its own caller.
+pub async fn write_or_retry_alone<W: GroupWrite>(write: W, group: Group<W>) {
+    let (items, replies): (Vec<W::Item>, Vec<_>) = group.into_iter().unzip();
+    match write.insert(&items).await {
+        Ok(outputs) => {
+            for (reply, output) in replies.into_iter().zip(outputs) {
+                let _ = reply.send(Ok(output));
+            }
+        }
+        Err(err) if items.len() == 1 => {
+            if let Some(reply) = replies.into_iter().next() {
+                let _ = reply.send(Err(err));
+            }
+        }
+        Err(err) => {
+            tracing::warn!(items = items.len(), error = %err, "a group write failed; writing its items one by one");
+            for (item, reply) in items.iter().zip(replies) {
+                let result = write
+                    .insert(std::slice::from_ref(item))
+                    .await
+                    .and_then(|outputs| {
+                        outputs.into_iter().next().ok_or_else(|| {
+                            ApiError::Internal("a write returned nothing for its item".into())
+                        })
+                    });
+                let _ = reply.send(result);
+            }
+        }
     }
 }
 

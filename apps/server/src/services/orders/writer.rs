@@ -11,13 +11,12 @@
 use std::collections::HashMap;
 
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
-use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use crate::db::WriteGate;
 use crate::entities::{order_items, orders};
 use crate::error::ApiError;
-use crate::group_commit::GroupCommit;
+use crate::group_commit::{GroupCommit, GroupWrite, write_or_retry_alone};
 use crate::services::orders::list_cache;
 
 /// The rows of one new order; the item's `order_id` is filled in once the order exists.
@@ -31,8 +30,6 @@ pub struct NewOrder {
 
 /// A written order and its item.
 pub type Written = (orders::Model, order_items::Model);
-
-type Reply = oneshot::Sender<Result<Written, ApiError>>;
 
 /// The most orders one transaction takes: two multi-row INSERTs of this many rows stay
 /// far below SQLite's and Postgres's limits on bound parameters (13 per row).
@@ -56,35 +53,30 @@ impl OrderWriter {
         new: NewOrder,
     ) -> Result<Written, ApiError> {
         self.0
-            .submit(new, |group| write_group(db.clone(), gate.clone(), group))
+            .submit(new, |group| {
+                let rows = OrderRows {
+                    db: db.clone(),
+                    gate: gate.clone(),
+                };
+                write_or_retry_alone(rows, group)
+            })
             .await
             .unwrap_or_else(|| Err(ApiError::Internal("the order writer stopped".into())))
     }
 }
 
-/// Writes a group and answers each of its callers.
-async fn write_group(db: DatabaseConnection, gate: WriteGate, group: Vec<(NewOrder, Reply)>) {
-    let (orders, replies): (Vec<NewOrder>, Vec<Reply>) = group.into_iter().unzip();
-    match insert(&db, &gate, &orders).await {
-        Ok(written) => {
-            for (reply, rows) in replies.into_iter().zip(written) {
-                let _ = reply.send(Ok(rows));
-            }
-        }
-        Err(err) if orders.len() == 1 => {
-            if let Some(reply) = replies.into_iter().next() {
-                let _ = reply.send(Err(err));
-            }
-        }
-        Err(err) => {
-            tracing::warn!(orders = orders.len(), error = %err, "order group failed; writing its orders one by one");
-            for (order, reply) in orders.into_iter().zip(replies) {
-                let result = insert(&db, &gate, std::slice::from_ref(&order))
-                    .await
-                    .map(|mut rows| rows.remove(0));
-                let _ = reply.send(result);
-            }
-        }
+/// The order writer's database and SQLite gate.
+struct OrderRows {
+    db: DatabaseConnection,
+    gate: WriteGate,
+}
+
+impl GroupWrite for OrderRows {
+    type Item = NewOrder;
+    type Output = Written;
+
+    async fn insert(&self, items: &[NewOrder]) -> Result<Vec<Written>, ApiError> {
+        insert(&self.db, &self.gate, items).await
     }
 }
 

@@ -12,18 +12,15 @@
 use std::collections::HashSet;
 
 use sea_orm::{DatabaseConnection, EntityTrait, TryInsertResult};
-use tokio::sync::oneshot;
 
 use crate::db::WriteGate;
 use crate::entities::webhook_events;
 use crate::error::ApiError;
-use crate::group_commit::GroupCommit;
+use crate::group_commit::{GroupCommit, GroupWrite, write_or_retry_alone};
 
 /// The most rows one statement takes (9 bound columns each, far below the databases'
 /// limits on bound parameters).
 const MAX_GROUP: usize = 256;
-
-type Reply = oneshot::Sender<Result<bool, ApiError>>;
 
 /// Stores record-only events in shared statements (one per process).
 pub struct EventRecorder(GroupCommit<webhook_events::ActiveModel, Result<bool, ApiError>>);
@@ -43,39 +40,30 @@ impl EventRecorder {
         row: webhook_events::ActiveModel,
     ) -> Result<bool, ApiError> {
         self.0
-            .submit(row, |group| write_group(db.clone(), gate.clone(), group))
+            .submit(row, |group| {
+                let rows = EventRows {
+                    db: db.clone(),
+                    gate: gate.clone(),
+                };
+                write_or_retry_alone(rows, group)
+            })
             .await
             .unwrap_or_else(|| Err(ApiError::Internal("the event recorder stopped".into())))
     }
 }
 
-/// Writes a group and answers each of its callers.
-async fn write_group(
+/// The recorder's database and SQLite gate.
+struct EventRows {
     db: DatabaseConnection,
     gate: WriteGate,
-    group: Vec<(webhook_events::ActiveModel, Reply)>,
-) {
-    let (rows, replies): (Vec<_>, Vec<Reply>) = group.into_iter().unzip();
-    match insert(&db, &gate, &rows).await {
-        Ok(stored) => {
-            for (reply, stored) in replies.into_iter().zip(stored) {
-                let _ = reply.send(Ok(stored));
-            }
-        }
-        Err(err) if rows.len() == 1 => {
-            if let Some(reply) = replies.into_iter().next() {
-                let _ = reply.send(Err(err));
-            }
-        }
-        Err(err) => {
-            tracing::warn!(events = rows.len(), error = %err, "event group failed; storing its events one by one");
-            for (row, reply) in rows.into_iter().zip(replies) {
-                let result = insert(&db, &gate, std::slice::from_ref(&row))
-                    .await
-                    .map(|stored| stored.first().copied().unwrap_or(false));
-                let _ = reply.send(result);
-            }
-        }
+}
+
+impl GroupWrite for EventRows {
+    type Item = webhook_events::ActiveModel;
+    type Output = bool;
+
+    async fn insert(&self, rows: &[webhook_events::ActiveModel]) -> Result<Vec<bool>, ApiError> {
+        insert(&self.db, &self.gate, rows).await
     }
 }
 
