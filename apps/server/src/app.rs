@@ -137,6 +137,7 @@ pub fn build_app(
             ApiError::BadRequest(format!("Invalid query string: {err}")).into()
         }))
         .configure(|cfg| routes::configure(cfg, config.dev_auth_active()))
+        .configure(|cfg| crate::http::spa::configure(cfg, &config))
         .wrap(cors(&config))
         .wrap(from_fn(middleware::check_host))
         .wrap(from_fn(middleware::json_errors))

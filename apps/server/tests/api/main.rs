@@ -18,5 +18,6 @@ mod orders_confirm;
 mod paid_loop;
 mod plumbing;
 mod projects;
+mod spa;
 mod webhooks;
 mod work_orders;
