@@ -29,7 +29,7 @@ const document = JSON.parse(loadDocument());
 const header =
   "// Generated from the server's OpenAPI document by scripts/generate-types.mjs.\n" +
   "// Do not edit by hand: run `npm run types:generate` after changing the API.\n\n";
-const ast = await openapiTS(document, { alphabetize: true });
+const ast = await openapiTS(document, { alphabetize: true, emptyObjectsUnknown: true });
 const output = header + astToString(ast);
 
 if (check) {

@@ -1,197 +1,54 @@
-// Payload types the SPA uses. Interim: written by hand from spec/API.md until the
-// generated OpenAPI schema (api-schema.d.ts) is available.
+// The payload types the SPA uses, from the schema generated out of the server's OpenAPI
+// document (api-schema.d.ts; regenerate with `npm run types:generate`).
+//
+// Narrowed here: the server always sends its nullable fields (as null when empty), but
+// the document lists them as optional; `Always` makes them required again so pages do
+// not have to handle `undefined` as well as `null`.
+import type { components } from "./api-schema";
 
-export type BillingPeriod = "one_time" | "monthly" | "yearly";
-export type ProductType = "digital" | "service";
-export type OrderStatus = "draft" | "pending_payment" | "paid" | "fulfilled" | "canceled" | "refunded";
+type Schemas = components["schemas"];
 
-export interface PublicPrice {
-  id: number;
-  name: string;
-  amount_cents: number;
-  amount: string;
-  currency: string;
-  billing_period: BillingPeriod;
-  is_default: boolean;
-}
+/** T with the keys K always present (their value may still be null). */
+type Always<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
 
-export interface ProductListItem {
-  id: number;
-  name: string;
-  slug: string;
-  tagline: string;
-  description: string;
-  product_type: ProductType;
-  visibility: "draft" | "published" | "archived";
-  feature_keys: string[];
-  active_price: PublicPrice | null;
-  created_at: string;
-  updated_at: string;
-}
+export type BillingPeriod = Schemas["BillingPeriod"];
+export type ProductType = Schemas["ProductType"];
+export type OrderStatus = Schemas["OrderStatus"];
+export type PublicPrice = Schemas["PublicPrice"];
+export type PublicAsset = Schemas["PublicAsset"];
+export type ServiceOffer = Schemas["ServiceOffer"];
 
-export interface PublicAsset {
-  id: number;
-  title: string;
-  version_label: string;
-  file_size_bytes: number;
-}
+export type ProductListItem = Always<Schemas["ProductList"], "active_price">;
+export type ProductDetail = ProductListItem &
+  Always<Omit<Schemas["ProductDetail"], keyof Schemas["ProductList"]>, "service_offer">;
 
-export interface ServiceOffer {
-  id: number;
-  session_minutes: number;
-  delivery_days: number;
-  revision_count: number;
-  onboarding_instructions: string;
-  metadata: unknown;
-}
+export type OrderItem = Always<Schemas["OrderItem"], "price">;
+export type Order = Omit<Always<Schemas["Order"], "paid_at" | "fulfilled_at">, "items"> & { items: OrderItem[] };
+export type CreateOrderInput = Schemas["CreateOrder"];
+export type CreateOrderResult = Omit<Schemas["CreatedOrderView"], "order"> & { order: Order };
 
-export interface ProductDetail extends ProductListItem {
-  prices: PublicPrice[];
-  assets: PublicAsset[];
-  service_offer: ServiceOffer | null;
-  metadata: unknown;
-}
+export type DownloadGrant = Always<Schemas["DownloadGrant"], "expires_at" | "last_downloaded_at">;
+export type DownloadAccess = Omit<Schemas["DownloadAccess"], "grant"> & { grant: DownloadGrant };
 
-export interface OrderItem {
-  id: number;
-  product: number;
-  product_slug: string;
-  product_type: ProductType;
-  price: number | null;
-  quantity: number;
-  unit_amount_cents: number;
-  total_amount_cents: number;
-  product_name_snapshot: string;
-  price_name_snapshot: string;
-  metadata: unknown;
-  created_at: string;
-  updated_at: string;
-}
+export type WorkOrder = Always<
+  Schemas["WorkOrder"],
+  | "order_item"
+  | "product"
+  | "product_name"
+  | "due_at"
+  | "completed_at"
+  | "shipped_at"
+  | "download_grant"
+  | "download_token"
+>;
 
-export interface Order {
-  id: number;
-  public_id: string;
-  status: OrderStatus;
-  currency: string;
-  subtotal_cents: number;
-  tax_cents: number;
-  total_cents: number;
-  notes: string;
-  clerk_checkout_id: string;
-  external_reference: string;
-  paid_at: string | null;
-  fulfilled_at: string | null;
-  items: OrderItem[];
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CreateOrderInput {
-  price_id: number;
-  quantity?: number;
-  notes?: string;
-}
-
-export interface CreateOrderResult {
-  order: Order;
-  checkout: { checkout_url: string; provider: string };
-}
-
-export interface DownloadGrant {
-  id: number;
-  token: string;
-  asset: number;
-  asset_title: string;
-  product_name: string;
-  order_item: number;
-  expires_at: string | null;
-  max_downloads: number;
-  download_count: number;
-  last_downloaded_at: string | null;
-  is_active: boolean;
-  can_download: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface DownloadAccess {
-  download_url: string;
-  grant: DownloadGrant;
-}
-
-export interface WorkOrder {
-  id: number;
-  order_item: number | null;
-  product: number | null;
-  product_name: string | null;
-  status: string;
-  delivery_mode: string;
-  customer_request: string;
-  delivery_notes: string;
-  due_at: string | null;
-  completed_at: string | null;
-  shipped_at: string | null;
-  shipping_carrier: string;
-  shipping_tracking_number: string;
-  shipping_tracking_url: string;
-  download_grant: number | null;
-  download_token: string | null;
-  download_ready: boolean;
-  metadata: unknown;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CustomerAccount {
-  id: number;
-  profile: { id: number; clerk_user_id: string; email: string; first_name: string; last_name: string };
-  external_customer_id: string;
-  billing_email: string;
-  full_name: string;
-  company_name: string;
-  country: string;
-  tax_id: string;
-  metadata: unknown;
-  created_at: string;
-  updated_at: string;
-}
-
+export type CustomerAccount = Schemas["CustomerAccount"];
+/** The profile form's fields (PATCH account/customer/ accepts any subset). */
 export type CustomerAccountPatch = Partial<
   Pick<CustomerAccount, "billing_email" | "full_name" | "company_name" | "country" | "tax_id">
 >;
+export type Profile = Schemas["Profile"];
+export type Me = Always<Schemas["Me"], "org_id">;
 
-export interface Profile {
-  id: number;
-  clerk_user_id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  image_url: string;
-  plan_tier: string;
-  billing_features: string[];
-  is_active: boolean;
-  metadata: unknown;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Me {
-  clerk_user_id: string;
-  email: string;
-  org_id: string | null;
-  billing_features: string[];
-  profile: Profile;
-  customer_account: CustomerAccount;
-}
-
-export interface DevSessionInput {
-  user_id?: string;
-  email?: string;
-  first_name?: string;
-  entitlements?: string[] | string;
-}
-
-export interface DevSession {
-  token: string;
-  expires_at: string;
-}
+export type DevSessionInput = Schemas["DevSessionInput"];
+export type DevSession = Schemas["DevSession"];

@@ -1,0 +1,2995 @@
+// Generated from the server's OpenAPI document by scripts/generate-types.mjs.
+// Do not edit by hand: run `npm run types:generate` after changing the API.
+
+export interface paths {
+    "/api/account/bookings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's work orders (legacy alias of account/orders/work/) */
+        get: operations["list_bookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/customer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's customer account */
+        get: operations["get_customer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the caller's billing details */
+        patch: operations["patch_customer"];
+        trace?: never;
+    };
+    "/api/account/downloads/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's download grants, newest first */
+        get: operations["list_download_grants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/downloads/{token}/access/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Use a grant: a signed download link, one download counted */
+        post: operations["access_download"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's orders, newest first */
+        get: operations["list_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/orders/{public_id}/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a payment from the client (local development only)
+         * @description Off by default and refused by `check --deploy`: in production only a verified Clerk webhook confirms a payment.
+         */
+        post: operations["confirm_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/orders/create/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a pending order at the server's price */
+        post: operations["create_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/orders/work/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's work orders (service purchases), newest first */
+        get: operations["list_work_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/features/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's billing features, or whether one is enabled */
+        get: operations["billing_features"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dev/session/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in locally without Clerk (development only) */
+        post: operations["create_dev_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/downloads/local/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file of the local asset storage, through a signed link
+         * @description The links `account/downloads/{token}/access/` hands out when the asset storage is the embedded local folder; the signature is the credential.
+         */
+        get: operations["local_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller: claims, profile and customer account */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This API's OpenAPI 3.1 document */
+        get: operations["openapi_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public catalog: every published product, by name */
+        get: operations["list_public_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/{slug}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published product with its prices, assets and service offer */
+        get: operations["get_public_product"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/profile/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's profile */
+        get: operations["profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's projects */
+        get: operations["list_projects"];
+        put?: never;
+        /** Create a project */
+        post: operations["create_project"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's projects */
+        get: operations["get_project"];
+        /** Replace a project (name required) */
+        put: operations["put_project"];
+        post?: never;
+        /** Delete a project */
+        delete: operations["delete_project"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a project */
+        patch: operations["patch_project"];
+        trace?: never;
+    };
+    "/api/ready/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/seller/assets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One asset */
+        get: operations["get_asset"];
+        /** Replace an asset (title and file path required) */
+        put: operations["put_asset"];
+        post?: never;
+        /** Delete an asset */
+        delete: operations["delete_asset"];
+        options?: never;
+        head?: never;
+        /** Change some fields of an asset */
+        patch: operations["patch_asset"];
+        trace?: never;
+    };
+    "/api/seller/prices/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One price */
+        get: operations["get_price"];
+        /** Update a price (fields not sent keep their value) */
+        put: operations["put_price"];
+        post?: never;
+        /** Delete a price */
+        delete: operations["delete_price"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a price */
+        patch: operations["patch_price"];
+        trace?: never;
+    };
+    "/api/seller/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's products, with prices, assets and offer */
+        get: operations["list_products"];
+        put?: never;
+        /** Create a product */
+        post: operations["create_product"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/seller/products/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's products */
+        get: operations["get_product"];
+        /** Replace a product (name required) */
+        put: operations["put_product"];
+        post?: never;
+        /** Delete a product that never sold */
+        delete: operations["delete_product"];
+        options?: never;
+        head?: never;
+        /** Change some fields of a product */
+        patch: operations["patch_product"];
+        trace?: never;
+    };
+    "/api/seller/products/{product_id}/assets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's assets, by title then id */
+        get: operations["list_assets"];
+        put?: never;
+        /** Add a downloadable asset to a product */
+        post: operations["create_asset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/seller/products/{product_id}/prices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product's prices, by amount then id */
+        get: operations["list_prices"];
+        put?: never;
+        /** Add a price to a product */
+        post: operations["create_price"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/seller/products/{product_id}/service-offer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service product's offer (404 until one exists) */
+        get: operations["get_offer"];
+        /** Create or update a service product's offer */
+        put: operations["put_offer"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Create or update some fields of a service product's offer */
+        patch: operations["patch_offer"];
+        trace?: never;
+    };
+    "/api/webhooks/clerk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Clerk event (Svix-signed)
+         * @description The signature is checked over the exact body before anything else; each `svix-id` is processed once. Payment events confirm and fulfil orders.
+         */
+        post: operations["receive_clerk_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description Create/update body of an asset; `title` and `file_path` are required on create and
+         *     PUT. A `product` field is ignored: the product comes from the path.
+         */
+        AssetInput: {
+            /** @description Hex SHA-256 (any case; stored lower-cased), or blank. */
+            checksum_sha256?: string | null;
+            /** @description Path in the asset storage, unique per product. */
+            file_path?: string | null;
+            /**
+             * Format: int64
+             * @description Size in bytes, `>= 0`.
+             */
+            file_size_bytes?: number | null;
+            /** @description Only active assets are granted and listed publicly (default true). */
+            is_active?: boolean | null;
+            /** @description A JSON object. */
+            metadata?: Record<string, unknown> | null;
+            /** @description Display title. */
+            title?: string | null;
+            /** @description Free version label. */
+            version_label?: string | null;
+        };
+        /** @description The answers of `billing/features/`. */
+        BillingFeatures: {
+            /** @description Sorted. */
+            enabled_features: string[];
+        } | {
+            /** @description Whether the caller has it. */
+            enabled: boolean;
+            /** @description The feature asked about, lower-cased. */
+            feature: string;
+        };
+        /**
+         * @description One-time, or recurring every month or year.
+         * @enum {string}
+         */
+        BillingPeriod: "one_time" | "monthly" | "yearly";
+        /** @description Where the buyer pays for a new order. */
+        Checkout: {
+            /**
+             * @description The price's `metadata.checkout_url`, or empty: then the order waits for a payment
+             *     made elsewhere (in development, `paidloop dev pay`).
+             */
+            checkout_url: string;
+            /**
+             * @description Always `clerk`.
+             * @example clerk
+             */
+            provider: string;
+        };
+        /** @description The answer of `account/orders/{public_id}/confirm/`. */
+        ConfirmedOrderView: {
+            /** @description True when it was already paid before this request. */
+            already_confirmed: boolean;
+            /** @description The order, now fulfilled. */
+            order: components["schemas"]["Order"];
+        };
+        /** @description `POST account/orders/{public_id}/confirm/` body. */
+        ConfirmInput: {
+            /** @description The Clerk checkout id. */
+            clerk_checkout_id?: string | null;
+            /** @description The payment's reference at the provider. */
+            external_id?: string | null;
+            provider?: components["schemas"]["PaymentProvider"];
+            /** @description Kept with the payment transaction. */
+            raw_payload?: unknown;
+        };
+        /** @description The answer of `account/orders/create/`. */
+        CreatedOrderView: {
+            /** @description Where to pay. */
+            checkout: components["schemas"]["Checkout"];
+            /** @description The new order, `pending_payment`. */
+            order: components["schemas"]["Order"];
+        };
+        /** @description `POST account/orders/create/` body. */
+        CreateOrder: {
+            /** @description The buyer's notes (become the work order's request for services). */
+            notes?: string;
+            /**
+             * Format: int64
+             * @description The price to buy at; its amount is read from the database.
+             */
+            price_id: number;
+            /**
+             * Format: int64
+             * @description Units, 1 by default.
+             * @default 1
+             */
+            quantity: number;
+        };
+        /** @description `CustomerAccount` of the spec. */
+        CustomerAccount: {
+            /** @description Where receipts go. */
+            billing_email: string;
+            /** @description Company on invoices. */
+            company_name: string;
+            /** @description ISO 3166 alpha-2, upper-case. */
+            country: string;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /** @description The billing provider's customer id (the Clerk user id). */
+            external_customer_id: string;
+            /** @description Name on invoices. */
+            full_name: string;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /** @description Whose account. */
+            profile: components["schemas"]["ProfileSummary"];
+            /** @description VAT or tax number. */
+            tax_id: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /** @description PATCH body: any subset of the editable fields. */
+        CustomerPatch: {
+            /** @description Where receipts go (a valid email, or blank). */
+            billing_email?: string | null;
+            /** @description Company on invoices. */
+            company_name?: string | null;
+            /** @description Two-letter ISO country code, any case (stored upper-cased), or blank. */
+            country?: string | null;
+            /** @description Name on invoices. */
+            full_name?: string | null;
+            /** @description A JSON object. */
+            metadata?: Record<string, unknown> | null;
+            /** @description VAT or tax number. */
+            tax_id?: string | null;
+        };
+        /**
+         * @description How a work order's result reaches the buyer.
+         * @enum {string}
+         */
+        DeliveryMode: "downloadable" | "physical_shipped";
+        /** @description A local session token. */
+        DevSession: {
+            /**
+             * Format: date-time
+             * @description When it stops being accepted.
+             */
+            expires_at: string;
+            /** @description Send as `Authorization: Bearer …`. */
+            token: string;
+        };
+        /** @description Who to sign in as; every field optional. */
+        DevSessionInput: {
+            /** @description Their email (`{user_id}@example.com` by default). */
+            email?: string | null;
+            entitlements?: string[] | Record<string, unknown> | string | null;
+            /** @description Their given name. */
+            first_name?: string | null;
+            /** @description The local user's id (`user_local_dev` by default): letters, digits, `_`, `-`. */
+            user_id?: string | null;
+        };
+        /** @description The answer of `account/downloads/{token}/access/`. */
+        DownloadAccess: {
+            /** @description A signed link to the file, valid for `ASSET_STORAGE_SIGNED_URL_TTL_SECONDS`. */
+            download_url: string;
+            /** @description The grant, with this download counted. */
+            grant: components["schemas"]["DownloadGrant"];
+        };
+        /** @description The download grant of the spec (`account/downloads/`); never the asset's file path. */
+        DownloadGrant: {
+            /**
+             * Format: int64
+             * @description The asset's id.
+             */
+            asset: number;
+            /** @description The asset's display title. */
+            asset_title: string;
+            /** @description Active, not expired, and with downloads left. */
+            can_download: boolean;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: int32
+             * @description Downloads so far.
+             */
+            download_count: number;
+            /**
+             * Format: date-time
+             * @description When it expires; null = never.
+             */
+            expires_at?: string | null;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description False while locked (pending delivery) or revoked. */
+            is_active: boolean;
+            /**
+             * Format: date-time
+             * @description When it was last used.
+             */
+            last_downloaded_at?: string | null;
+            /**
+             * Format: int32
+             * @description Download limit; 0 = unlimited.
+             */
+            max_downloads: number;
+            /**
+             * Format: int64
+             * @description The order item's id.
+             */
+            order_item: number;
+            /** @description The asset's product's name. */
+            product_name: string;
+            /**
+             * Format: uuid
+             * @description The id used in the access URL.
+             */
+            token: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /** @description `{"detail": "…"}`: the body of every error that is about the whole request. */
+        ErrorDetail: {
+            /** @description What went wrong, for a person to read. */
+            detail: string;
+        };
+        /** @description The answer of `health/`. */
+        Health: {
+            /**
+             * @description Always `ok`.
+             * @example ok
+             */
+            status: string;
+            /**
+             * Format: date-time
+             * @description The server's clock.
+             */
+            timestamp: string;
+        };
+        /** @description The answer of `me/`. */
+        Me: {
+            /** @description Features from the billing claim. */
+            billing_features: string[];
+            /** @description The Clerk user id (`sub`). */
+            clerk_user_id: string;
+            /** @description The caller's customer account. */
+            customer_account: components["schemas"]["CustomerAccount"];
+            /** @description The profile's email. */
+            email: string;
+            /** @description The token's Clerk organisation, if any. */
+            org_id?: string | null;
+            /** @description The caller's profile. */
+            profile: components["schemas"]["Profile"];
+        };
+        /** @description A money amount as the client sent it: `"12.50"` or `12.5`. */
+        MoneyInput: string | number;
+        /** @description Upsert body of a service offer; absent fields keep their stored (or default) value. */
+        OfferInput: {
+            /**
+             * Format: int64
+             * @description Days until a work order is due, `>= 0` (default 7).
+             */
+            delivery_days?: number | null;
+            /** @description A JSON object; `delivery_mode` picks physical or downloadable fulfilment. */
+            metadata?: Record<string, unknown> | null;
+            /** @description Shown to the buyer. */
+            onboarding_instructions?: string | null;
+            /**
+             * Format: int64
+             * @description Included revisions, `>= 0`.
+             */
+            revision_count?: number | null;
+            /**
+             * Format: int64
+             * @description Length of a session, `>= 0` (default 60).
+             */
+            session_minutes?: number | null;
+        };
+        /** @description `Order` of the spec. */
+        Order: {
+            /** @description Clerk checkout id, once known. */
+            clerk_checkout_id: string;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /** @description ISO currency of every amount. */
+            currency: string;
+            /** @description Payment reference, once paid. */
+            external_reference: string;
+            /**
+             * Format: date-time
+             * @description When fulfilment finished.
+             */
+            fulfilled_at?: string | null;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description The order's items. */
+            items: components["schemas"]["OrderItem"][];
+            /** @description The buyer's notes. */
+            notes: string;
+            /**
+             * Format: date-time
+             * @description When payment was confirmed.
+             */
+            paid_at?: string | null;
+            /**
+             * Format: uuid
+             * @description The id clients and payment events use.
+             */
+            public_id: string;
+            status: components["schemas"]["OrderStatus"];
+            /**
+             * Format: int64
+             * @description Sum of the items.
+             */
+            subtotal_cents: number;
+            /**
+             * Format: int64
+             * @description Tax.
+             */
+            tax_cents: number;
+            /**
+             * Format: int64
+             * @description subtotal + tax.
+             */
+            total_cents: number;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /** @description `OrderItem` of the spec. */
+        OrderItem: {
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /**
+             * Format: int64
+             * @description Price id (null once the price is deleted).
+             */
+            price?: number | null;
+            /** @description Price name when ordered. */
+            price_name_snapshot: string;
+            /**
+             * Format: int64
+             * @description Product id.
+             */
+            product: number;
+            /** @description Product name when ordered. */
+            product_name_snapshot: string;
+            /** @description The product's current slug. */
+            product_slug: string;
+            product_type: components["schemas"]["ProductType"];
+            /**
+             * Format: int32
+             * @description Units bought.
+             */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description unit × quantity.
+             */
+            total_amount_cents: number;
+            /**
+             * Format: int64
+             * @description Price per unit when ordered.
+             */
+            unit_amount_cents: number;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /**
+         * @description Where an order is in the paid loop.
+         * @enum {string}
+         */
+        OrderStatus: "draft" | "pending_payment" | "paid" | "fulfilled" | "canceled" | "refunded";
+        /**
+         * @description Who vouches for a payment.
+         * @enum {string}
+         */
+        PaymentProvider: "clerk" | "manual";
+        /** @description The 409 of a client-side Clerk confirmation: only the webhook may confirm it. */
+        PendingVerification: {
+            /** @description Why. */
+            detail: string;
+            /** @description Always true. */
+            pending_verification: boolean;
+        };
+        /**
+         * @description The caller's plan, from their billing features.
+         * @enum {string}
+         */
+        PlanTier: "free" | "pro" | "enterprise";
+        /**
+         * @description Create/update body of a price; every field optional (they all have defaults).
+         *     A `product` field is ignored: the product comes from the path and never changes.
+         */
+        PriceInput: {
+            /**
+             * Format: int64
+             * @description Amount in cents, `>= 0` (default 0).
+             */
+            amount_cents?: number | null;
+            billing_period?: components["schemas"]["BillingPeriod"];
+            /** @description The Clerk plan this price maps to. */
+            clerk_plan_id?: string | null;
+            /** @description The Clerk price this price maps to. */
+            clerk_price_id?: string | null;
+            /**
+             * @description Three-letter code, upper-cased (default `USD`).
+             * @example USD
+             */
+            currency?: string | null;
+            /** @description Whether it can be bought (default true). */
+            is_active?: boolean | null;
+            /** @description Whether it is the product's default price (default false). */
+            is_default?: boolean | null;
+            /** @description A JSON object; `checkout_url` is where buyers pay. */
+            metadata?: Record<string, unknown> | null;
+            /** @description Display name; blank is allowed. */
+            name?: string | null;
+        };
+        /** @description `ProductDetail` of the spec: ProductList plus prices, assets, service offer, metadata. */
+        ProductDetail: components["schemas"]["ProductList"] & {
+            /** @description Its active assets. */
+            assets: components["schemas"]["PublicAsset"][];
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /** @description All its prices, by amount then id. */
+            prices: components["schemas"]["PublicPrice"][];
+            service_offer?: null | components["schemas"]["ServiceOffer"];
+        };
+        /** @description Create/update body of a product; every field optional so PATCH can send just one. */
+        ProductInput: {
+            /**
+             * Format: int64
+             * @description One of this product's price ids, or `null` to clear it.
+             */
+            active_price?: number | null;
+            /** @description Long description. */
+            description?: string | null;
+            /** @description A list of feature keys (`null` is refused, like any non-list). */
+            feature_keys?: string[];
+            /** @description A JSON object. */
+            metadata?: Record<string, unknown> | null;
+            /** @description Display name (required on create and PUT). */
+            name?: string | null;
+            product_type?: components["schemas"]["ProductType"];
+            /** @description Wanted slug; blank → from the name; absent on update → kept. */
+            slug?: string | null;
+            /** @description Short pitch. */
+            tagline?: string | null;
+            visibility?: components["schemas"]["Visibility"];
+        };
+        /** @description `ProductList` of the spec. */
+        ProductList: {
+            active_price?: null | components["schemas"]["PublicPrice"];
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /** @description Long description. */
+            description: string;
+            /** @description Feature keys granted by buying it. */
+            feature_keys: string[];
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Display name. */
+            name: string;
+            product_type: components["schemas"]["ProductType"];
+            /** @description URL slug. */
+            slug: string;
+            /** @description Short pitch. */
+            tagline: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+            visibility: components["schemas"]["Visibility"];
+        };
+        /**
+         * @description What buying it delivers: files, or work.
+         * @enum {string}
+         */
+        ProductType: "digital" | "service";
+        /** @description `Profile` of the spec. */
+        Profile: {
+            /** @description Features from the billing claim: trimmed, lower-cased, de-duplicated. */
+            billing_features: string[];
+            /** @description Clerk user id. */
+            clerk_user_id: string;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /** @description Email from Clerk. */
+            email: string;
+            /** @description Given name. */
+            first_name: string;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Avatar URL. */
+            image_url: string;
+            /** @description False once Clerk deleted the user. */
+            is_active: boolean;
+            /** @description Family name. */
+            last_name: string;
+            /** @description Metadata from the claims. */
+            metadata: Record<string, unknown>;
+            plan_tier: components["schemas"]["PlanTier"];
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /** @description The short profile nested in a customer account. */
+        ProfileSummary: {
+            /** @description Clerk user id. */
+            clerk_user_id: string;
+            /** @description Email. */
+            email: string;
+            /** @description Given name. */
+            first_name: string;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Family name. */
+            last_name: string;
+        };
+        /** @description A project of the spec's example resource. */
+        Project: {
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /**
+             * @description Decimal string with two places, e.g. `"1250.00"`.
+             * @example 1250.00
+             */
+            monthly_recurring_revenue: string;
+            /** @description Display name. */
+            name: string;
+            /** @description URL slug, unique per owner. */
+            slug: string;
+            status: components["schemas"]["ProjectStatus"];
+            /** @description Free text. */
+            summary: string;
+            /**
+             * Format: date
+             * @description Planned launch day.
+             */
+            target_launch_date?: string | null;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /** @description Create/update body; every field optional so PATCH can send just one. */
+        ProjectInput: {
+            monthly_recurring_revenue?: null | components["schemas"]["MoneyInput"];
+            /** @description Display name (required on create and PUT). */
+            name?: string | null;
+            /** @description Wanted slug; blank or absent → from the name on create. */
+            slug?: string | null;
+            status?: components["schemas"]["ProjectStatus"];
+            /** @description Free text. */
+            summary?: string | null;
+            /**
+             * Format: date
+             * @description `null` clears the date; absent keeps it.
+             */
+            target_launch_date?: string | null;
+        };
+        /**
+         * @description Where a project stands.
+         * @enum {string}
+         */
+        ProjectStatus: "idea" | "building" | "live" | "paused";
+        /** @description An asset as buyers see it: never its file path. */
+        PublicAsset: {
+            /**
+             * Format: int64
+             * @description Size in bytes.
+             */
+            file_size_bytes: number;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Display title. */
+            title: string;
+            /** @description Version label. */
+            version_label: string;
+        };
+        /** @description `PublicPrice` of the spec. */
+        PublicPrice: {
+            /**
+             * @description The amount as a decimal string with two places (`"12.50"`).
+             * @example 12.50
+             */
+            amount: string;
+            /**
+             * Format: int64
+             * @description Amount in cents.
+             */
+            amount_cents: number;
+            billing_period: components["schemas"]["BillingPeriod"];
+            /**
+             * @description Three-letter code.
+             * @example USD
+             */
+            currency: string;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Whether it is the product's default price. */
+            is_default: boolean;
+            /** @description Display name. */
+            name: string;
+        };
+        /** @description The answer of `ready/`. */
+        Readiness: {
+            /** @description Whether the database answered: `ok` or `unavailable`. */
+            database: string;
+            /**
+             * @description `ok`, or `unavailable`.
+             * @example ok
+             */
+            status: string;
+        };
+        /**
+         * @description The 403 of `access/`: why, and, when the grant itself is the reason, the grant as it
+         *     stands (a cookie request refused by the CSRF check carries no grant).
+         */
+        RefusedGrant: {
+            /** @description Why. */
+            detail: string;
+            /** @description The grant (inactive, expired, or out of downloads). */
+            grant?: components["schemas"]["DownloadGrant"];
+        };
+        /** @description `SellerAsset` of the spec (with the file path: only its seller sees it). */
+        SellerAsset: {
+            /** @description Lower-case hex SHA-256, or blank. */
+            checksum_sha256: string;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /** @description Path in the asset storage. */
+            file_path: string;
+            /**
+             * Format: int64
+             * @description Size in bytes.
+             */
+            file_size_bytes: number;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Whether it is granted and listed. */
+            is_active: boolean;
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /**
+             * Format: int64
+             * @description The product's id.
+             */
+            product: number;
+            /** @description Display title. */
+            title: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+            /** @description Version label. */
+            version_label: string;
+        };
+        /** @description `SellerPrice` of the spec. */
+        SellerPrice: {
+            /**
+             * Format: int64
+             * @description Amount in cents.
+             */
+            amount_cents: number;
+            billing_period: components["schemas"]["BillingPeriod"];
+            /** @description The Clerk plan it maps to. */
+            clerk_plan_id: string;
+            /** @description The Clerk price it maps to. */
+            clerk_price_id: string;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * @description Three-letter code.
+             * @example USD
+             */
+            currency: string;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Whether it can be bought. */
+            is_active: boolean;
+            /** @description Whether it is the product's default. */
+            is_default: boolean;
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /** @description Display name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description The product's id.
+             */
+            product: number;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /** @description `SellerProduct` of the spec. */
+        SellerProduct: {
+            /**
+             * Format: int64
+             * @description The id of its active price, or null.
+             */
+            active_price?: number | null;
+            /** @description All its assets, by title then id. */
+            assets: components["schemas"]["SellerAsset"][];
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /** @description Long description. */
+            description: string;
+            /** @description Feature keys granted by buying it. */
+            feature_keys: string[];
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /** @description Display name. */
+            name: string;
+            /** @description All its prices, by amount then id. */
+            prices: components["schemas"]["SellerPrice"][];
+            product_type: components["schemas"]["ProductType"];
+            service_offer?: null | components["schemas"]["ServiceOffer"];
+            /** @description URL slug, unique per seller. */
+            slug: string;
+            /** @description Short pitch. */
+            tagline: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+            visibility: components["schemas"]["Visibility"];
+        };
+        /** @description `ServiceOffer` of the spec. */
+        ServiceOffer: {
+            /**
+             * Format: int32
+             * @description Days until a work order is due.
+             */
+            delivery_days: number;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Free-form metadata (`delivery_mode`). */
+            metadata: Record<string, unknown>;
+            /** @description Shown to the buyer. */
+            onboarding_instructions: string;
+            /**
+             * Format: int32
+             * @description Included revisions.
+             */
+            revision_count: number;
+            /**
+             * Format: int32
+             * @description Length of a session.
+             */
+            session_minutes: number;
+        };
+        /** @description Messages by field name; `detail` is a message about the whole body. */
+        ValidationErrors: {
+            detail?: string;
+        } & {
+            [key: string]: string[];
+        };
+        /**
+         * @description Only `published` products are in the public catalog.
+         * @enum {string}
+         */
+        Visibility: "draft" | "published" | "archived";
+        /** @description The answer to a verified delivery. */
+        WebhookAck: {
+            /** @description True when this event id was already processed: nothing was done again. */
+            deduplicated?: boolean | null;
+            /** @description Why the event needed no work, when it needed none. */
+            ignored?: string | null;
+            /**
+             * @description Always `ok`.
+             * @example ok
+             */
+            status: string;
+        };
+        /** @description `{"error": "…"}`: the webhook receiver's answer to a delivery it could not verify. */
+        WebhookError: {
+            /** @description Why the delivery was refused. */
+            error: string;
+        };
+        /** @description The work order of the spec (`account/orders/work/`); never the seller's notes. */
+        WorkOrder: {
+            /**
+             * Format: date-time
+             * @description When it was completed or canceled.
+             */
+            completed_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /** @description The buyer's request. */
+            customer_request: string;
+            delivery_mode: components["schemas"]["DeliveryMode"];
+            /** @description Notes shown to the buyer on delivery. */
+            delivery_notes: string;
+            /**
+             * Format: int64
+             * @description The delivery grant's id, if any.
+             */
+            download_grant?: number | null;
+            /** @description Whether the delivery grant can be used now. */
+            download_ready: boolean;
+            /**
+             * Format: uuid
+             * @description The delivery grant's token, for `account/downloads/{token}/access/`.
+             */
+            download_token?: string | null;
+            /**
+             * Format: date-time
+             * @description When it is due.
+             */
+            due_at?: string | null;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /**
+             * Format: int64
+             * @description The order item's id, while it exists.
+             */
+            order_item?: number | null;
+            /**
+             * Format: int64
+             * @description The product's id, while it exists.
+             */
+            product?: number | null;
+            /** @description The product's name, while it exists. */
+            product_name?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was shipped.
+             */
+            shipped_at?: string | null;
+            /** @description Carrier name. */
+            shipping_carrier: string;
+            /** @description Tracking number. */
+            shipping_tracking_number: string;
+            /** @description Tracking URL. */
+            shipping_tracking_url: string;
+            /** @description `requested`, `in_progress`, `ready_for_delivery`, `completed` or `canceled`. */
+            status: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+    };
+    responses: {
+        /** @description An outside service (storage, Clerk, an AI provider) failed. */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /** @description Invalid input: messages by field name, or `detail`. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ValidationErrors"];
+            };
+        };
+        /** @description The request conflicts with the current state. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /** @description Signed in but not allowed (a cookie request from an untrusted origin fails the CSRF check). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /** @description No such row, or it belongs to someone else. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /** @description The body is larger than 1 MiB. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /** @description An integration is not configured or not available. */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /** @description Over a rate limit; retry after `Retry-After` seconds. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds until a request may succeed. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /** @description No credentials, or a token that failed verification (`WWW-Authenticate: Bearer`). */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+        /** @description The body is not `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorDetail"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    list_bookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The work orders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrder"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    get_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAccount"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    patch_customer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed account. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAccount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    list_download_grants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grants. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadGrant"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    access_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The grant's token. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A signed link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadAccess"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The grant is inactive, expired or out of downloads (or a CSRF failure). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefusedGrant"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The asset storage failed; no download was counted. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No asset storage is configured; no download was counted. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    list_orders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The orders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    confirm_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order's public id. */
+                public_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmInput"];
+            };
+        };
+        responses: {
+            /** @description Confirmed and fulfilled (or already was). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmedOrderView"];
+                };
+            };
+            /** @description The order is canceled or refused, or a field is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Manual confirmation is off, or the shared secret is missing or wrong. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description Client-side Clerk confirmation is off: the webhook will confirm it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingVerification"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    create_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrder"];
+            };
+        };
+        responses: {
+            /** @description The pending order and where to pay. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedOrderView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No active price of a published product with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    list_work_orders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The work orders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrder"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    billing_features: {
+        parameters: {
+            query?: {
+                /** @description A feature to check (any case); without it, every enabled feature is listed. */
+                feature?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The features, or the one asked about. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingFeatures"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    create_dev_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DevSessionInput"];
+            };
+        };
+        responses: {
+            /** @description A session token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    local_download: {
+        parameters: {
+            query?: {
+                /** @description Unix seconds after which the link is refused. */
+                expires?: string;
+                /** @description Unpadded base64url HMAC-SHA256 of the path and expiry. */
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The asset's path in the storage. */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The signature is wrong or the link expired. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    openapi_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+        };
+    };
+    list_public_products: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published products. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductList"][];
+                };
+            };
+        };
+    };
+    get_public_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's slug. */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductDetail"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    list_projects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The projects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    create_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectInput"];
+            };
+        };
+        responses: {
+            /** @description The new project. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    get_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    put_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectInput"];
+            };
+        };
+        responses: {
+            /** @description The replaced project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    delete_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patch_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectInput"];
+            };
+        };
+        responses: {
+            /** @description The changed project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready to serve. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description The database does not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    get_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The asset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerAsset"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    put_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetInput"];
+            };
+        };
+        responses: {
+            /** @description The replaced asset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerAsset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    delete_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patch_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The asset's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetInput"];
+            };
+        };
+        responses: {
+            /** @description The changed asset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerAsset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    get_price: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The price's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The price. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerPrice"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    put_price: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The price's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceInput"];
+            };
+        };
+        responses: {
+            /** @description The changed price. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerPrice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Another request changed the default price at the same time; try again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    delete_price: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The price's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    patch_price: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The price's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceInput"];
+            };
+        };
+        responses: {
+            /** @description The changed price. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerPrice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Another request changed the default price at the same time; try again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    list_products: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's products. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProduct"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    create_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description The new product. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProduct"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    get_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProduct"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    put_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description The replaced product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProduct"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    delete_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description A product with orders cannot be deleted; archive it instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    patch_product: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description The changed product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProduct"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    list_assets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The assets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerAsset"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    create_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetInput"];
+            };
+        };
+        responses: {
+            /** @description The new asset. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerAsset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    list_prices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The prices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerPrice"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    create_price: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceInput"];
+            };
+        };
+        responses: {
+            /** @description The new price. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerPrice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Another request changed the default price at the same time; try again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    get_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOffer"];
+                };
+            };
+            /** @description The product is not a service product. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    put_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferInput"];
+            };
+        };
+        responses: {
+            /** @description The offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOffer"];
+                };
+            };
+            /** @description The product is not a service product, or a field is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Another request created the offer at the same time; try again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    patch_offer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product's id. */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferInput"];
+            };
+        };
+        responses: {
+            /** @description The offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOffer"];
+                };
+            };
+            /** @description The product is not a service product, or a field is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Another request created the offer at the same time; try again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    receive_clerk_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's event id. */
+                "svix-id": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256>` entries. */
+                "svix-signature": string;
+                /** @description Unix seconds; within 5 minutes of now. */
+                "svix-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Clerk's event: `{type, data, …}`. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Processed, ignored, or already processed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+            /** @description The signature is missing, wrong or too old (nothing stored). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookError"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Processing failed; the event is stored `failed` so that Svix retries it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+}
