@@ -136,7 +136,9 @@ pub fn build_app(
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             ApiError::BadRequest(format!("Invalid query string: {err}")).into()
         }))
-        .configure(|cfg| routes::configure(cfg, config.dev_auth_active()))
+        .configure(|cfg| {
+            routes::configure(cfg, config.dev_auth_active());
+        })
         .configure(|cfg| crate::http::spa::configure(cfg, &config))
         .wrap(cors(&config))
         .wrap(from_fn(middleware::check_host))

@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `check --deploy`.
+//! The command line: `serve` (default), `migrate`, `check --deploy`, `openapi`, `dev pay`.
 
 use std::process::ExitCode;
 
@@ -40,6 +40,9 @@ pub enum Command {
         #[command(subcommand)]
         command: DevCommand,
     },
+    /// Print the OpenAPI 3.1 document of every route this build can serve (local
+    /// sign-in included), for generating clients without a running server.
+    Openapi,
     /// Check the configuration; with --deploy, against the production rules.
     Check {
         /// Apply the production rules (`spec/CONFIG.md`).
@@ -94,6 +97,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             migrate(action, steps).await.map(|()| ExitCode::SUCCESS)
         }
         Command::Check { deploy } => Ok(check(deploy)),
+        Command::Openapi => {
+            let json = crate::openapi::document(true)
+                .to_pretty_json()
+                .map_err(|err| format!("cannot serialise the document: {err}"))?;
+            println!("{json}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Dev {
             command:
                 DevCommand::Pay {

@@ -62,6 +62,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 serde_json::from_slice::<Value>(&body)
                     .map_err(|err| ApiError::BadRequest(format!("JSON parse error - {err}")))?
             };
+            refuse_nul(&value)?;
             from_value(value).map(JsonBody)
         })
     }
@@ -84,6 +85,29 @@ fn check_content_type(content_type: Option<&str>) -> Result<(), ApiError> {
         Err(ApiError::UnsupportedMediaType(format!(
             "Unsupported media type \"{essence}\" in request; send application/json."
         )))
+    }
+}
+
+/// Refuses a body with a NUL character in any string or key: Postgres cannot store one
+/// in text or JSONB, so it would fail as a 500 deep in a write instead of a 400 here.
+fn refuse_nul(body: &Value) -> Result<(), ApiError> {
+    fn has_nul(value: &Value) -> bool {
+        match value {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().any(has_nul),
+            Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+            _ => false,
+        }
+    }
+    let Value::Object(map) = body else {
+        return Ok(());
+    };
+    match map.iter().find(|(k, v)| k.contains('\0') || has_nul(v)) {
+        Some((field, _)) => Err(ApiError::field(
+            &field.replace('\0', ""),
+            "Null characters are not allowed.",
+        )),
+        None => Ok(()),
     }
 }
 
@@ -166,6 +190,16 @@ mod tests {
     fn a_list_is_not_an_object() {
         let errors = field_errors(from_value::<Input>(serde_json::json!([1])).unwrap_err());
         assert!(errors["non_field_errors"][0].contains("list"));
+    }
+
+    #[test]
+    fn a_nul_character_anywhere_is_refused_naming_the_field() {
+        let nested = serde_json::json!({"name": "ok", "metadata": {"a": ["x\u{0}"]}});
+        let errors = field_errors(refuse_nul(&nested).unwrap_err());
+        assert!(errors.contains_key("metadata"), "{errors:?}");
+        let plain = serde_json::json!({"name": "a\u{0}b"});
+        assert!(field_errors(refuse_nul(&plain).unwrap_err()).contains_key("name"));
+        assert!(refuse_nul(&serde_json::json!({"name": "fine", "n": 1})).is_ok());
     }
 
     #[test]

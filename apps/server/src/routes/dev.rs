@@ -1,9 +1,11 @@
 //! `dev/session/`: local sign-in, registered only with `APP_DEBUG` and `DEV_AUTH_ENABLED`.
 
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::{OpenApi, ToSchema};
 
 use crate::error::ApiError;
 use crate::http::json::JsonBody;
@@ -11,18 +13,60 @@ use crate::services::validate::{Errors, looks_like_email};
 use crate::state::AppState;
 
 /// Who to sign in as; every field optional.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct DevSessionInput {
+    /// The local user's id (`user_local_dev` by default): letters, digits, `_`, `-`.
+    #[schema(max_length = 64, pattern = "^[A-Za-z0-9_-]+$")]
     user_id: Option<String>,
+    /// Their email (`{user_id}@example.com` by default).
+    #[schema(max_length = 254)]
     email: Option<String>,
+    /// Their given name.
+    #[schema(max_length = 150)]
     first_name: Option<String>,
+    /// Billing features: a list, an object of flags, or a comma-separated string.
+    #[schema(schema_with = entitlements_schema, required = false)]
     entitlements: Option<Value>,
+}
+
+/// What `entitlements` may be: a list, an object of flags, or a comma-separated string.
+fn entitlements_schema() -> Schema {
+    let list = ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String));
+    let flags = ObjectBuilder::new().schema_type(Type::Object);
+    let text = ObjectBuilder::new().schema_type(Type::String);
+    let null = ObjectBuilder::new().schema_type(Type::Null);
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(list)
+            .item(flags)
+            .item(text)
+            .item(null)
+            .build(),
+    )
+}
+
+/// A local session token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DevSession {
+    /// Send as `Authorization: Bearer …`.
+    pub token: String,
+    /// When it stops being accepted.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The local user when none is named.
 const DEFAULT_USER: &str = "user_local_dev";
 
 /// `POST dev/session/`: a short-lived session token for a local user.
+#[utoipa::path(
+    post,
+    path = "/api/dev/session/",
+    operation_id = "create_dev_session",
+    tag = "dev",
+    summary = "Sign in locally without Clerk (development only)",
+    request_body = DevSessionInput,
+    responses((status = 200, description = "A session token.", body = DevSession)),
+)]
 pub async fn session(
     state: web::Data<AppState>,
     body: JsonBody<DevSessionInput>,
@@ -74,5 +118,13 @@ pub async fn session(
     let token = signer
         .sign(&user_id, claims, Utc::now())
         .map_err(|err| ApiError::Internal(format!("signing a dev token: {err}")))?;
-    Ok(HttpResponse::Ok().json(json!({"token": token.token, "expires_at": token.expires_at})))
+    Ok(HttpResponse::Ok().json(DevSession {
+        token: token.token,
+        expires_at: token.expires_at,
+    }))
 }
+
+/// This module's part of the document (dropped from it when dev sign-in is off).
+#[derive(OpenApi)]
+#[openapi(paths(session))]
+pub struct Api;

@@ -7,19 +7,30 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use url::Url;
+use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::openapi::errors::ErrorDetail;
 use crate::services::downloads::{self, Access};
 use crate::services::storage::ConfiguredStorage;
 use crate::state::AppState;
 use crate::views::downloads::GrantView;
 
 /// `GET account/downloads/`: newest first.
+#[utoipa::path(
+    get,
+    path = "/api/account/downloads/",
+    operation_id = "list_download_grants",
+    tag = "downloads",
+    summary = "The caller's download grants, newest first",
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "The grants.", body = Vec<GrantView>)),
+)]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
     let rows = downloads::list_grants(&state.db, user.account.id).await?;
     let now = Utc::now();
@@ -30,7 +41,43 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
     ))
 }
 
+/// The answer of `account/downloads/{token}/access/`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DownloadAccess<'a> {
+    /// A signed link to the file, valid for `ASSET_STORAGE_SIGNED_URL_TTL_SECONDS`.
+    pub download_url: String,
+    /// The grant, with this download counted.
+    pub grant: GrantView<'a>,
+}
+
+/// The 403 of `access/`: why, and, when the grant itself is the reason, the grant as it
+/// stands (a cookie request refused by the CSRF check carries no grant).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefusedGrant<'a> {
+    /// Why.
+    pub detail: &'static str,
+    /// The grant (inactive, expired, or out of downloads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub grant: Option<GrantView<'a>>,
+}
+
 /// `POST account/downloads/{token}/access/`: a signed URL, one download counted.
+#[utoipa::path(
+    post,
+    path = "/api/account/downloads/{token}/access/",
+    operation_id = "access_download",
+    tag = "downloads",
+    summary = "Use a grant: a signed download link, one download counted",
+    params(("token" = Uuid, Path, description = "The grant's token.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "A signed link.", body = DownloadAccess),
+        (status = 403, description = "The grant is inactive, expired or out of downloads (or a CSRF failure).", body = RefusedGrant),
+        (status = 502, description = "The asset storage failed; no download was counted.", body = ErrorDetail),
+        (status = 503, description = "No asset storage is configured; no download was counted.", body = ErrorDetail),
+    ),
+)]
 pub async fn access(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -56,22 +103,23 @@ pub async fn access(
         Access::Granted {
             download_url,
             grant,
-        } => Ok(HttpResponse::Ok().json(json!({
-            "download_url": download_url,
-            "grant": GrantView::new(&grant, now),
-        }))),
+        } => Ok(HttpResponse::Ok().json(DownloadAccess {
+            download_url,
+            grant: GrantView::new(&grant, now),
+        })),
         Access::Refused(grant) => Err(ApiError::WithBody(
             StatusCode::FORBIDDEN,
-            json!({
-                "detail": "Download grant is inactive, expired, or out of attempts.",
-                "grant": GrantView::new(&grant, now),
+            json!(RefusedGrant {
+                detail: "Download grant is inactive, expired, or out of attempts.",
+                grant: Some(GrantView::new(&grant, now)),
             }),
         )),
     }
 }
 
 /// The query of a local download link.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LinkQuery {
     /// Unix seconds after which the link is refused.
     expires: Option<String>,
@@ -83,6 +131,23 @@ pub struct LinkQuery {
 ///
 /// 404 unless the local storage is the configured backend, for a path that could leave
 /// its folder, and for a missing file; 403 for a bad signature or an expired link.
+#[utoipa::path(
+    get,
+    path = "/api/downloads/local/{path}",
+    operation_id = "local_download",
+    tag = "downloads",
+    summary = "A file of the local asset storage, through a signed link",
+    description = "The links `account/downloads/{token}/access/` hands out when the asset \
+                   storage is the embedded local folder; the signature is the credential.",
+    params(
+        ("path" = String, Path, description = "The asset's path in the storage."),
+        LinkQuery,
+    ),
+    responses(
+        (status = 200, description = "The file, as an attachment.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 403, description = "The signature is wrong or the link expired.", body = ErrorDetail),
+    ),
+)]
 pub async fn local(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -118,3 +183,8 @@ pub async fn local(
     );
     Ok(response)
 }
+
+/// This module's part of the document.
+#[derive(OpenApi)]
+#[openapi(paths(list, access, local))]
+pub struct Api;

@@ -2,36 +2,101 @@
 
 use actix_web::{HttpResponse, web};
 use paidloop_entitlements::has_feature;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::CurrentUser;
 use crate::views::{CustomerAccountView, ProfileView};
 
+/// The answer of `me/`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Me)]
+pub struct MeView<'a> {
+    /// The Clerk user id (`sub`).
+    pub clerk_user_id: &'a str,
+    /// The profile's email.
+    pub email: &'a str,
+    /// The token's Clerk organisation, if any.
+    pub org_id: Option<&'a str>,
+    /// Features from the billing claim.
+    #[schema(value_type = Vec<String>)]
+    pub billing_features: &'a Value,
+    /// The caller's profile.
+    pub profile: ProfileView,
+    /// The caller's customer account.
+    pub customer_account: CustomerAccountView,
+}
+
 /// `GET me/`: the caller as the token and the database know them.
+#[utoipa::path(
+    get,
+    path = "/api/me/",
+    tag = "identity",
+    summary = "The caller: claims, profile and customer account",
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "The caller.", body = MeView)),
+)]
 pub async fn me(user: CurrentUser) -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "clerk_user_id": user.profile.clerk_user_id,
-        "email": user.profile.email,
-        "org_id": user.org_id(),
-        "billing_features": user.profile.billing_features,
-        "profile": ProfileView::from(&user.profile),
-        "customer_account": CustomerAccountView::new(&user.account, &user.profile),
-    }))
+    HttpResponse::Ok().json(MeView {
+        clerk_user_id: &user.profile.clerk_user_id,
+        email: &user.profile.email,
+        org_id: user.org_id(),
+        billing_features: &user.profile.billing_features,
+        profile: ProfileView::from(&user.profile),
+        customer_account: CustomerAccountView::new(&user.account, &user.profile),
+    })
 }
 
 /// `GET profile/`.
+#[utoipa::path(
+    get,
+    path = "/api/profile/",
+    tag = "identity",
+    summary = "The caller's profile",
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "The profile.", body = ProfileView)),
+)]
 pub async fn profile(user: CurrentUser) -> HttpResponse {
     HttpResponse::Ok().json(ProfileView::from(&user.profile))
 }
 
 /// Query of `billing/features/`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FeatureQuery {
+    /// A feature to check (any case); without it, every enabled feature is listed.
     feature: Option<String>,
 }
 
+/// The answers of `billing/features/`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BillingFeatures {
+    /// Without `?feature=`: every enabled feature.
+    All {
+        /// Sorted.
+        enabled_features: Vec<String>,
+    },
+    /// With `?feature=`: whether that one is enabled.
+    One {
+        /// The feature asked about, lower-cased.
+        feature: String,
+        /// Whether the caller has it.
+        enabled: bool,
+    },
+}
+
 /// `GET billing/features/`: all features, or whether one is enabled.
+#[utoipa::path(
+    get,
+    path = "/api/billing/features/",
+    tag = "identity",
+    summary = "The caller's billing features, or whether one is enabled",
+    params(FeatureQuery),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "The features, or the one asked about.", body = BillingFeatures)),
+)]
 pub async fn billing_features(user: CurrentUser, query: web::Query<FeatureQuery>) -> HttpResponse {
     let features: Vec<String> = match &user.profile.billing_features {
         Value::Array(items) => items
@@ -40,20 +105,26 @@ pub async fn billing_features(user: CurrentUser, query: web::Query<FeatureQuery>
             .collect(),
         _ => Vec::new(),
     };
-    match query
+    let answer = match query
         .feature
         .as_deref()
         .map(str::trim)
         .filter(|f| !f.is_empty())
     {
-        Some(feature) => HttpResponse::Ok().json(json!({
-            "feature": feature.to_lowercase(),
-            "enabled": has_feature(&features, feature),
-        })),
+        Some(feature) => BillingFeatures::One {
+            feature: feature.to_lowercase(),
+            enabled: has_feature(&features, feature),
+        },
         None => {
-            let mut sorted = features;
-            sorted.sort();
-            HttpResponse::Ok().json(json!({"enabled_features": sorted}))
+            let mut enabled_features = features;
+            enabled_features.sort();
+            BillingFeatures::All { enabled_features }
         }
-    }
+    };
+    HttpResponse::Ok().json(answer)
 }
+
+/// This module's part of the document.
+#[derive(OpenApi)]
+#[openapi(paths(me, profile, billing_features))]
+pub struct Api;

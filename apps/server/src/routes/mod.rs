@@ -1,10 +1,15 @@
 //! The URL map: every path of `spec/API.md` that this build serves, under `/api/`.
+//!
+//! Routes are registered through [`ApiRoutes`], which also records each method and path
+//! it registers, so that the OpenAPI test can compare what the router serves with what
+//! the document (each module's `Api`) describes.
 
 mod account;
 mod dev;
 mod downloads;
 mod health;
 mod identity;
+mod openapi;
 mod orders;
 mod products;
 mod projects;
@@ -12,95 +17,256 @@ mod seller;
 mod webhooks;
 mod work_orders;
 
-use actix_web::web;
+use actix_web::http::Method;
+use actix_web::{FromRequest, Handler, Responder, Route, Scope, web};
+use utoipa::OpenApi;
 
 use crate::services::catalog::cache::PublicCatalogCache;
 
-/// Registers every route. Dev sign-in is registered only when it is active.
-pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) {
-    let mut api = web::scope("/api")
+/// One method and path the router serves, as OpenAPI writes it (`/api/projects/{id}/`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ServedRoute {
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The full path, with actix's `{name:regex}` written as `{name}`.
+    pub path: String,
+}
+
+/// The `/api` scope being built, and what it serves so far.
+struct ApiRoutes {
+    scope: Scope,
+    served: Vec<ServedRoute>,
+}
+
+/// A method and its handler, ready for [`ApiRoutes::at`].
+type Endpoint = (Method, Route);
+
+fn endpoint<F, Args>(method: Method, handler: F) -> Endpoint
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    (method.clone(), web::method(method).to(handler))
+}
+
+fn get<F, Args>(handler: F) -> Endpoint
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    endpoint(Method::GET, handler)
+}
+
+fn post<F, Args>(handler: F) -> Endpoint
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    endpoint(Method::POST, handler)
+}
+
+fn put<F, Args>(handler: F) -> Endpoint
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    endpoint(Method::PUT, handler)
+}
+
+fn patch<F, Args>(handler: F) -> Endpoint
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    endpoint(Method::PATCH, handler)
+}
+
+fn delete<F, Args>(handler: F) -> Endpoint
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    endpoint(Method::DELETE, handler)
+}
+
+impl ApiRoutes {
+    fn new() -> Self {
+        Self {
+            scope: web::scope("/api"),
+            served: Vec::new(),
+        }
+    }
+
+    /// Serves `endpoints` at `path` (relative to `/api`).
+    fn at<const N: usize>(mut self, path: &str, endpoints: [Endpoint; N]) -> Self {
+        let mut resource = web::resource(path);
+        for (method, route) in endpoints {
+            self.served.push(ServedRoute {
+                method: method.to_string(),
+                path: openapi_path(&format!("/api{path}")),
+            });
+            resource = resource.route(route);
+        }
+        self.scope = self.scope.service(resource);
+        self
+    }
+}
+
+/// `/a/{name:.*}/b` → `/a/{name}/b`: actix's pattern as an OpenAPI path template.
+fn openapi_path(actix_path: &str) -> String {
+    let mut out = String::with_capacity(actix_path.len());
+    let mut rest = actix_path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}').map(|e| start + e) else {
+            break;
+        };
+        let inner = &rest[start + 1..end];
+        out.push_str(&rest[..=start]);
+        out.push_str(inner.split(':').next().unwrap_or(inner));
+        out.push('}');
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Registers every route and returns what it registered. Dev sign-in is registered only
+/// when it is active.
+pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) -> Vec<ServedRoute> {
+    let mut api = ApiRoutes::new();
+    api.scope = api
+        .scope
         .app_data(web::Data::new(PublicCatalogCache::default()))
-        .service(web::resource("/health/").get(health::health))
-        .service(web::resource("/ready/").get(health::ready))
-        .service(web::resource("/me/").get(identity::me))
-        .service(web::resource("/profile/").get(identity::profile))
-        .service(web::resource("/billing/features/").get(identity::billing_features))
-        .service(
-            web::resource("/account/customer/")
-                .route(web::get().to(account::get_customer))
-                .route(web::patch().to(account::patch_customer)),
+        .app_data(web::Data::new(openapi::DocumentJson::new(dev_auth_active)))
+        // The webhook receiver reads its body raw (it must verify the exact bytes).
+        .app_data(web::PayloadConfig::new(crate::http::json::MAX_JSON_BYTES));
+    let mut api = api
+        .at("/health/", [get(health::health)])
+        .at("/ready/", [get(health::ready)])
+        .at("/openapi.json", [get(openapi::document)])
+        .at("/me/", [get(identity::me)])
+        .at("/profile/", [get(identity::profile)])
+        .at("/billing/features/", [get(identity::billing_features)])
+        .at(
+            "/account/customer/",
+            [get(account::get_customer), patch(account::patch_customer)],
         )
-        .service(web::resource("/account/orders/").get(orders::list))
-        .service(web::resource("/account/orders/create/").post(orders::create))
-        .service(web::resource("/account/orders/{public_id}/confirm/").post(orders::confirm_order))
-        .service(
-            web::resource("/webhooks/clerk/")
-                .app_data(web::PayloadConfig::new(crate::http::json::MAX_JSON_BYTES))
-                .post(webhooks::clerk),
+        .at("/account/orders/", [get(orders::list)])
+        .at("/account/orders/create/", [post(orders::create)])
+        .at(
+            "/account/orders/{public_id}/confirm/",
+            [post(orders::confirm_order)],
         )
-        .service(web::resource("/account/downloads/").get(downloads::list))
-        .service(web::resource("/account/downloads/{token}/access/").post(downloads::access))
-        .service(web::resource("/account/orders/work/").get(work_orders::list))
-        .service(web::resource("/account/bookings/").get(work_orders::list))
-        .service(web::resource("/downloads/local/{path:.*}").get(downloads::local))
-        .service(
-            web::resource("/projects/")
-                .route(web::get().to(projects::list))
-                .route(web::post().to(projects::create)),
+        .at("/webhooks/clerk/", [post(webhooks::clerk)])
+        .at("/account/downloads/", [get(downloads::list)])
+        .at(
+            "/account/downloads/{token}/access/",
+            [post(downloads::access)],
         )
-        .service(
-            web::resource("/projects/{id}/")
-                .route(web::get().to(projects::get))
-                .route(web::patch().to(projects::patch))
-                .route(web::put().to(projects::put))
-                .route(web::delete().to(projects::delete)),
+        .at("/account/orders/work/", [get(work_orders::list)])
+        .at("/account/bookings/", [get(work_orders::bookings)])
+        .at("/downloads/local/{path:.*}", [get(downloads::local)])
+        .at("/projects/", [get(projects::list), post(projects::create)])
+        .at(
+            "/projects/{id}/",
+            [
+                get(projects::get),
+                patch(projects::patch),
+                put(projects::put),
+                delete(projects::delete),
+            ],
         )
-        .service(web::resource("/products/").get(products::list))
-        .service(web::resource("/products/{slug}/").get(products::detail))
-        .service(
-            web::resource("/seller/products/")
-                .get(seller::list_products)
-                .post(seller::create_product),
+        .at("/products/", [get(products::list)])
+        .at("/products/{slug}/", [get(products::detail)])
+        .at(
+            "/seller/products/",
+            [get(seller::list_products), post(seller::create_product)],
         )
-        .service(
-            web::resource("/seller/products/{id}/")
-                .get(seller::get_product)
-                .patch(seller::patch_product)
-                .put(seller::put_product)
-                .delete(seller::delete_product),
+        .at(
+            "/seller/products/{id}/",
+            [
+                get(seller::get_product),
+                patch(seller::patch_product),
+                put(seller::put_product),
+                delete(seller::delete_product),
+            ],
         )
-        .service(
-            web::resource("/seller/products/{product_id}/prices/")
-                .get(seller::list_prices)
-                .post(seller::create_price),
+        .at(
+            "/seller/products/{product_id}/prices/",
+            [get(seller::list_prices), post(seller::create_price)],
         )
-        .service(
-            web::resource("/seller/prices/{id}/")
-                .get(seller::get_price)
-                .patch(seller::update_price)
-                .put(seller::update_price)
-                .delete(seller::delete_price),
+        .at(
+            "/seller/prices/{id}/",
+            [
+                get(seller::get_price),
+                patch(seller::patch_price),
+                put(seller::put_price),
+                delete(seller::delete_price),
+            ],
         )
-        .service(
-            web::resource("/seller/products/{product_id}/assets/")
-                .get(seller::list_assets)
-                .post(seller::create_asset),
+        .at(
+            "/seller/products/{product_id}/assets/",
+            [get(seller::list_assets), post(seller::create_asset)],
         )
-        .service(
-            web::resource("/seller/assets/{id}/")
-                .get(seller::get_asset)
-                .patch(seller::patch_asset)
-                .put(seller::put_asset)
-                .delete(seller::delete_asset),
+        .at(
+            "/seller/assets/{id}/",
+            [
+                get(seller::get_asset),
+                patch(seller::patch_asset),
+                put(seller::put_asset),
+                delete(seller::delete_asset),
+            ],
         )
-        .service(
-            web::resource("/seller/products/{product_id}/service-offer/")
-                .get(seller::get_offer)
-                .put(seller::upsert_offer)
-                .patch(seller::upsert_offer),
+        .at(
+            "/seller/products/{product_id}/service-offer/",
+            [
+                get(seller::get_offer),
+                put(seller::put_offer),
+                patch(seller::patch_offer),
+            ],
         );
     if dev_auth_active {
-        api = api.service(web::resource("/dev/session/").post(dev::session));
+        api = api.at("/dev/session/", [post(dev::session)]);
     }
-    cfg.service(api);
+    cfg.service(api.scope);
+    api.served
+}
+
+/// Each route module's part of the OpenAPI document, for [`crate::openapi::document`].
+pub fn documents() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        health::Api::openapi(),
+        openapi::Api::openapi(),
+        identity::Api::openapi(),
+        account::Api::openapi(),
+        products::Api::openapi(),
+        seller::Api::openapi(),
+        orders::Api::openapi(),
+        downloads::Api::openapi(),
+        work_orders::Api::openapi(),
+        webhooks::Api::openapi(),
+        projects::Api::openapi(),
+        dev::Api::openapi(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openapi_path;
+
+    #[test]
+    fn actix_patterns_become_openapi_parameters() {
+        assert_eq!(
+            openapi_path("/api/downloads/local/{path:.*}"),
+            "/api/downloads/local/{path}"
+        );
+        assert_eq!(openapi_path("/api/projects/{id}/"), "/api/projects/{id}/");
+        assert_eq!(openapi_path("/api/health/"), "/api/health/");
+    }
 }

@@ -9,25 +9,37 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use paidloop_orders::{
     ConfirmDecision, ConfirmPolicy, OrderStatus, PaymentProvider, SharedSecretCheck, confirm_guard,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::http::json::JsonBody;
+use crate::openapi::errors::{ErrorDetail, ValidationErrors};
 use crate::services::orders::confirm::{PaymentProof, confirm};
 use crate::services::orders::emails::EmailSettings;
 use crate::services::orders::{self, CreateOrder, list_cache};
 use crate::state::AppState;
+use crate::views::orders::OrderView;
 
 /// The header that carries `ORDER_CONFIRM_SHARED_SECRET`.
 const SECRET_HEADER: &str = "x-order-confirm-secret";
 
 /// `GET account/orders/`: served from this instance's [`list_cache`] while nothing the
 /// list shows has changed (see that module for when a body goes stale).
+#[utoipa::path(
+    get,
+    path = "/api/account/orders/",
+    operation_id = "list_orders",
+    tag = "orders",
+    summary = "The caller's orders, newest first",
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "The orders.", body = Vec<OrderView>)),
+)]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
     let account = user.account.id;
     let (stamp, now) = (list_cache::stamp(account), Instant::now());
@@ -47,30 +59,89 @@ fn json_response(body: Bytes) -> HttpResponse {
         .body(body)
 }
 
+/// Where the buyer pays for a new order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Checkout {
+    /// The price's `metadata.checkout_url`, or empty: then the order waits for a payment
+    /// made elsewhere (in development, `paidloop dev pay`).
+    pub checkout_url: String,
+    /// Always `clerk`.
+    #[schema(example = "clerk")]
+    pub provider: &'static str,
+}
+
+/// The answer of `account/orders/create/`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedOrderView {
+    /// The new order, `pending_payment`.
+    pub order: OrderView,
+    /// Where to pay.
+    pub checkout: Checkout,
+}
+
 /// `POST account/orders/create/`.
+#[utoipa::path(
+    post,
+    path = "/api/account/orders/create/",
+    operation_id = "create_order",
+    tag = "orders",
+    summary = "Create a pending order at the server's price",
+    request_body = CreateOrder,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 201, description = "The pending order and where to pay.", body = CreatedOrderView),
+        (status = 404, description = "No active price of a published product with that id.", body = ErrorDetail),
+    ),
+)]
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     body: JsonBody<CreateOrder>,
 ) -> Result<HttpResponse, ApiError> {
     let created = orders::create(&state, user.account.id, &body.0).await?;
-    Ok(HttpResponse::Created().json(json!({
-        "order": created.order,
-        "checkout": {"checkout_url": created.checkout_url, "provider": "clerk"},
-    })))
+    Ok(HttpResponse::Created().json(CreatedOrderView {
+        order: created.order,
+        checkout: Checkout {
+            checkout_url: created.checkout_url,
+            provider: "clerk",
+        },
+    }))
 }
 
 /// `POST account/orders/{public_id}/confirm/` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ConfirmInput {
+    /// Who vouches for the payment (default `clerk`).
     #[serde(default)]
+    #[schema(schema_with = crate::openapi::enums::payment_provider, required = false)]
     provider: Option<PaymentProvider>,
+    /// The payment's reference at the provider.
     #[serde(default)]
     external_id: Option<String>,
+    /// The Clerk checkout id.
     #[serde(default)]
     clerk_checkout_id: Option<String>,
+    /// Kept with the payment transaction.
     #[serde(default)]
     raw_payload: Option<Value>,
+}
+
+/// The answer of `account/orders/{public_id}/confirm/`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConfirmedOrderView {
+    /// The order, now fulfilled.
+    pub order: OrderView,
+    /// True when it was already paid before this request.
+    pub already_confirmed: bool,
+}
+
+/// The 409 of a client-side Clerk confirmation: only the webhook may confirm it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingVerification {
+    /// Why.
+    pub detail: String,
+    /// Always true.
+    pub pending_verification: bool,
 }
 
 /// Compares the header with the configured secret in constant time (digests of both,
@@ -95,6 +166,23 @@ fn check_secret(req: &HttpRequest, configured: Option<&str>) -> SharedSecretChec
 }
 
 /// `POST account/orders/{public_id}/confirm/`: local-only payment confirmation.
+#[utoipa::path(
+    post,
+    path = "/api/account/orders/{public_id}/confirm/",
+    tag = "orders",
+    summary = "Confirm a payment from the client (local development only)",
+    description = "Off by default and refused by `check --deploy`: in production only a \
+                   verified Clerk webhook confirms a payment.",
+    params(("public_id" = Uuid, Path, description = "The order's public id.")),
+    request_body = ConfirmInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "Confirmed and fulfilled (or already was).", body = ConfirmedOrderView),
+        (status = 400, description = "The order is canceled or refused, or a field is invalid.", body = ValidationErrors),
+        (status = 403, description = "Manual confirmation is off, or the shared secret is missing or wrong.", body = ErrorDetail),
+        (status = 409, description = "Client-side Clerk confirmation is off: the webhook will confirm it.", body = PendingVerification),
+    ),
+)]
 pub async fn confirm_order(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -121,14 +209,20 @@ pub async fn confirm_order(
         ConfirmDecision::PendingVerification => {
             return Err(ApiError::WithBody(
                 StatusCode::CONFLICT,
-                json!({"detail": detail, "pending_verification": true}),
+                json!(PendingVerification {
+                    detail,
+                    pending_verification: true,
+                }),
             ));
         }
         ConfirmDecision::AlreadyConfirmed {
             needs_fulfilment: false,
         } => {
             let view = orders::view(&state.db, &order).await?;
-            return Ok(HttpResponse::Ok().json(json!({"order": view, "already_confirmed": true})));
+            return Ok(HttpResponse::Ok().json(ConfirmedOrderView {
+                order: view,
+                already_confirmed: true,
+            }));
         }
         ConfirmDecision::AlreadyConfirmed { .. } | ConfirmDecision::Proceed => {}
     }
@@ -144,8 +238,13 @@ pub async fn confirm_order(
     list_cache::orders_changed(order.customer_account_id);
     drop(turn);
     let view = orders::view(&state.db, &confirmed.order).await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "order": view,
-        "already_confirmed": confirmed.already_confirmed,
-    })))
+    Ok(HttpResponse::Ok().json(ConfirmedOrderView {
+        order: view,
+        already_confirmed: confirmed.already_confirmed,
+    }))
 }
+
+/// This module's part of the document.
+#[derive(OpenApi)]
+#[openapi(paths(list, create, confirm_order))]
+pub struct Api;

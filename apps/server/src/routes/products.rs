@@ -9,6 +9,7 @@ use actix_web::http::header::ContentType;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
+use utoipa::OpenApi;
 
 use crate::error::ApiError;
 use crate::services::catalog::cache::{self, PublicCatalogCache};
@@ -29,6 +30,14 @@ fn ok(body: Bytes) -> HttpResponse {
 }
 
 /// `GET products/`: every published product, by name.
+#[utoipa::path(
+    get,
+    path = "/api/products/",
+    operation_id = "list_public_products",
+    tag = "catalog",
+    summary = "The public catalog: every published product, by name",
+    responses((status = 200, description = "Published products.", body = Vec<ProductListView>)),
+)]
 pub async fn list(
     state: web::Data<AppState>,
     cache: web::Data<PublicCatalogCache>,
@@ -44,6 +53,15 @@ pub async fn list(
 }
 
 /// `GET products/{slug}/`: one published product.
+#[utoipa::path(
+    get,
+    path = "/api/products/{slug}/",
+    operation_id = "get_public_product",
+    tag = "catalog",
+    summary = "One published product with its prices, assets and service offer",
+    params(("slug" = String, Path, description = "The product's slug.")),
+    responses((status = 200, description = "The product.", body = ProductDetailView)),
+)]
 pub async fn detail(
     state: web::Data<AppState>,
     cache: web::Data<PublicCatalogCache>,
@@ -58,3 +76,8 @@ pub async fn detail(
     cache.store_detail(&slug, body.clone(), generation, now);
     Ok(ok(body))
 }
+
+/// This module's part of the document.
+#[derive(OpenApi)]
+#[openapi(paths(list, detail))]
+pub struct Api;

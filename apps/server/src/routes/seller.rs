@@ -2,10 +2,12 @@
 //! Another seller's rows answer 404.
 
 use actix_web::{HttpResponse, web};
+use utoipa::OpenApi;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::http::json::JsonBody;
+use crate::openapi::errors::{ErrorDetail, ValidationErrors};
 use crate::services::catalog::assets::{self, AssetInput};
 use crate::services::catalog::offers::{self, OfferInput};
 use crate::services::catalog::prices::{self, PriceInput};
@@ -16,6 +18,16 @@ use crate::views::catalog::{
 };
 
 /// `GET seller/products/`.
+#[utoipa::path(
+    get,
+    path = "/api/seller/products/",
+    tag = "seller",
+    summary = "The caller's products, with prices, assets and offer",
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The caller's products.", body = Vec<SellerProductView>),
+    ),
+)]
 pub async fn list_products(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -25,6 +37,17 @@ pub async fn list_products(
 }
 
 /// `POST seller/products/`.
+#[utoipa::path(
+    post,
+    path = "/api/seller/products/",
+    tag = "seller",
+    summary = "Create a product",
+    request_body = ProductInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 201, description = "The new product.", body = SellerProductView),
+    ),
+)]
 pub async fn create_product(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -35,6 +58,17 @@ pub async fn create_product(
 }
 
 /// `GET seller/products/{id}/`.
+#[utoipa::path(
+    get,
+    path = "/api/seller/products/{id}/",
+    tag = "seller",
+    summary = "One of the caller's products",
+    params(("id" = i64, Path, description = "The product's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The product.", body = SellerProductView),
+    ),
+)]
 pub async fn get_product(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -45,6 +79,18 @@ pub async fn get_product(
 }
 
 /// `PATCH seller/products/{id}/`.
+#[utoipa::path(
+    patch,
+    path = "/api/seller/products/{id}/",
+    tag = "seller",
+    summary = "Change some fields of a product",
+    params(("id" = i64, Path, description = "The product's id.")),
+    request_body = ProductInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The changed product.", body = SellerProductView),
+    ),
+)]
 pub async fn patch_product(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -56,6 +102,18 @@ pub async fn patch_product(
 }
 
 /// `PUT seller/products/{id}/`.
+#[utoipa::path(
+    put,
+    path = "/api/seller/products/{id}/",
+    tag = "seller",
+    summary = "Replace a product (name required)",
+    params(("id" = i64, Path, description = "The product's id.")),
+    request_body = ProductInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The replaced product.", body = SellerProductView),
+    ),
+)]
 pub async fn put_product(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -67,6 +125,18 @@ pub async fn put_product(
 }
 
 /// `DELETE seller/products/{id}/`: 409 when the product was sold.
+#[utoipa::path(
+    delete,
+    path = "/api/seller/products/{id}/",
+    tag = "seller",
+    summary = "Delete a product that never sold",
+    params(("id" = i64, Path, description = "The product's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 409, description = "A product with orders cannot be deleted; archive it instead.", body = ErrorDetail),
+    ),
+)]
 pub async fn delete_product(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -77,6 +147,17 @@ pub async fn delete_product(
 }
 
 /// `GET seller/products/{product_id}/prices/`.
+#[utoipa::path(
+    get,
+    path = "/api/seller/products/{product_id}/prices/",
+    tag = "seller",
+    summary = "A product's prices, by amount then id",
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The prices.", body = Vec<SellerPriceView>),
+    ),
+)]
 pub async fn list_prices(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -87,6 +168,19 @@ pub async fn list_prices(
 }
 
 /// `POST seller/products/{product_id}/prices/`.
+#[utoipa::path(
+    post,
+    path = "/api/seller/products/{product_id}/prices/",
+    tag = "seller",
+    summary = "Add a price to a product",
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    request_body = PriceInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 201, description = "The new price.", body = SellerPriceView),
+        (status = 409, description = "Another request changed the default price at the same time; try again.", body = ErrorDetail),
+    ),
+)]
 pub async fn create_price(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -98,6 +192,17 @@ pub async fn create_price(
 }
 
 /// `GET seller/prices/{id}/`.
+#[utoipa::path(
+    get,
+    path = "/api/seller/prices/{id}/",
+    tag = "seller",
+    summary = "One price",
+    params(("id" = i64, Path, description = "The price's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The price.", body = SellerPriceView),
+    ),
+)]
 pub async fn get_price(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -107,9 +212,22 @@ pub async fn get_price(
     Ok(HttpResponse::Ok().json(SellerPriceView::from(&row)))
 }
 
-/// `PATCH`/`PUT seller/prices/{id}/` (every price field has a default, so both keep
-/// what is not sent).
-pub async fn update_price(
+/// `PATCH seller/prices/{id}/` (every price field has a default, so PATCH and PUT both
+/// keep what is not sent).
+#[utoipa::path(
+    patch,
+    path = "/api/seller/prices/{id}/",
+    tag = "seller",
+    summary = "Change some fields of a price",
+    params(("id" = i64, Path, description = "The price's id.")),
+    request_body = PriceInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The changed price.", body = SellerPriceView),
+        (status = 409, description = "Another request changed the default price at the same time; try again.", body = ErrorDetail),
+    ),
+)]
+pub async fn patch_price(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -119,7 +237,41 @@ pub async fn update_price(
     Ok(HttpResponse::Ok().json(SellerPriceView::from(&row)))
 }
 
+/// `PUT seller/prices/{id}/`: the same as PATCH.
+#[utoipa::path(
+    put,
+    path = "/api/seller/prices/{id}/",
+    tag = "seller",
+    summary = "Update a price (fields not sent keep their value)",
+    params(("id" = i64, Path, description = "The price's id.")),
+    request_body = PriceInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The changed price.", body = SellerPriceView),
+        (status = 409, description = "Another request changed the default price at the same time; try again.", body = ErrorDetail),
+    ),
+)]
+pub async fn put_price(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: JsonBody<PriceInput>,
+) -> Result<HttpResponse, ApiError> {
+    patch_price(state, user, id, body).await
+}
+
 /// `DELETE seller/prices/{id}/`.
+#[utoipa::path(
+    delete,
+    path = "/api/seller/prices/{id}/",
+    tag = "seller",
+    summary = "Delete a price",
+    params(("id" = i64, Path, description = "The price's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+    ),
+)]
 pub async fn delete_price(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -130,6 +282,17 @@ pub async fn delete_price(
 }
 
 /// `GET seller/products/{product_id}/assets/`.
+#[utoipa::path(
+    get,
+    path = "/api/seller/products/{product_id}/assets/",
+    tag = "seller",
+    summary = "A product's assets, by title then id",
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The assets.", body = Vec<SellerAssetView>),
+    ),
+)]
 pub async fn list_assets(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -140,6 +303,18 @@ pub async fn list_assets(
 }
 
 /// `POST seller/products/{product_id}/assets/`.
+#[utoipa::path(
+    post,
+    path = "/api/seller/products/{product_id}/assets/",
+    tag = "seller",
+    summary = "Add a downloadable asset to a product",
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    request_body = AssetInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 201, description = "The new asset.", body = SellerAssetView),
+    ),
+)]
 pub async fn create_asset(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -151,6 +326,17 @@ pub async fn create_asset(
 }
 
 /// `GET seller/assets/{id}/`.
+#[utoipa::path(
+    get,
+    path = "/api/seller/assets/{id}/",
+    tag = "seller",
+    summary = "One asset",
+    params(("id" = i64, Path, description = "The asset's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The asset.", body = SellerAssetView),
+    ),
+)]
 pub async fn get_asset(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -161,6 +347,18 @@ pub async fn get_asset(
 }
 
 /// `PATCH seller/assets/{id}/`.
+#[utoipa::path(
+    patch,
+    path = "/api/seller/assets/{id}/",
+    tag = "seller",
+    summary = "Change some fields of an asset",
+    params(("id" = i64, Path, description = "The asset's id.")),
+    request_body = AssetInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The changed asset.", body = SellerAssetView),
+    ),
+)]
 pub async fn patch_asset(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -172,6 +370,18 @@ pub async fn patch_asset(
 }
 
 /// `PUT seller/assets/{id}/`: title and file path required.
+#[utoipa::path(
+    put,
+    path = "/api/seller/assets/{id}/",
+    tag = "seller",
+    summary = "Replace an asset (title and file path required)",
+    params(("id" = i64, Path, description = "The asset's id.")),
+    request_body = AssetInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The replaced asset.", body = SellerAssetView),
+    ),
+)]
 pub async fn put_asset(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -183,6 +393,17 @@ pub async fn put_asset(
 }
 
 /// `DELETE seller/assets/{id}/`.
+#[utoipa::path(
+    delete,
+    path = "/api/seller/assets/{id}/",
+    tag = "seller",
+    summary = "Delete an asset",
+    params(("id" = i64, Path, description = "The asset's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+    ),
+)]
 pub async fn delete_asset(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -193,6 +414,18 @@ pub async fn delete_asset(
 }
 
 /// `GET seller/products/{product_id}/service-offer/`.
+#[utoipa::path(
+    get,
+    path = "/api/seller/products/{product_id}/service-offer/",
+    tag = "seller",
+    summary = "A service product's offer (404 until one exists)",
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 400, description = "The product is not a service product.", body = ValidationErrors),
+        (status = 200, description = "The offer.", body = ServiceOfferView),
+    ),
+)]
 pub async fn get_offer(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -202,8 +435,23 @@ pub async fn get_offer(
     Ok(HttpResponse::Ok().json(ServiceOfferView::from(&row)))
 }
 
-/// `PUT`/`PATCH seller/products/{product_id}/service-offer/`: creates or updates it.
-pub async fn upsert_offer(
+/// `PUT seller/products/{product_id}/service-offer/`: creates or updates it; fields
+/// not sent keep their stored (or default) value.
+#[utoipa::path(
+    put,
+    path = "/api/seller/products/{product_id}/service-offer/",
+    tag = "seller",
+    summary = "Create or update a service product's offer",
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    request_body = OfferInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The offer.", body = ServiceOfferView),
+        (status = 409, description = "Another request created the offer at the same time; try again.", body = ErrorDetail),
+        (status = 400, description = "The product is not a service product, or a field is invalid.", body = ValidationErrors),
+    ),
+)]
+pub async fn put_offer(
     state: web::Data<AppState>,
     user: CurrentUser,
     product_id: web::Path<i64>,
@@ -212,3 +460,54 @@ pub async fn upsert_offer(
     let row = offers::upsert(&state.db, user.profile.id, *product_id, &body.0).await?;
     Ok(HttpResponse::Ok().json(ServiceOfferView::from(&row)))
 }
+
+/// `PATCH seller/products/{product_id}/service-offer/`: the same as PUT.
+#[utoipa::path(
+    patch,
+    path = "/api/seller/products/{product_id}/service-offer/",
+    tag = "seller",
+    summary = "Create or update some fields of a service product's offer",
+    params(("product_id" = i64, Path, description = "The product's id.")),
+    request_body = OfferInput,
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses(
+        (status = 200, description = "The offer.", body = ServiceOfferView),
+        (status = 409, description = "Another request created the offer at the same time; try again.", body = ErrorDetail),
+        (status = 400, description = "The product is not a service product, or a field is invalid.", body = ValidationErrors),
+    ),
+)]
+pub async fn patch_offer(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    product_id: web::Path<i64>,
+    body: JsonBody<OfferInput>,
+) -> Result<HttpResponse, ApiError> {
+    put_offer(state, user, product_id, body).await
+}
+
+/// This module's part of the document.
+#[derive(OpenApi)]
+#[openapi(paths(
+    list_products,
+    create_product,
+    get_product,
+    patch_product,
+    put_product,
+    delete_product,
+    list_prices,
+    create_price,
+    get_price,
+    patch_price,
+    put_price,
+    delete_price,
+    list_assets,
+    create_asset,
+    get_asset,
+    patch_asset,
+    put_asset,
+    delete_asset,
+    get_offer,
+    put_offer,
+    patch_offer,
+))]
+pub struct Api;

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
+use utoipa::OpenApi;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -10,7 +11,16 @@ use crate::services::downloads;
 use crate::state::AppState;
 use crate::views::downloads::WorkOrderView;
 
-/// `GET account/orders/work/` and `GET account/bookings/`.
+/// `GET account/orders/work/`.
+#[utoipa::path(
+    get,
+    path = "/api/account/orders/work/",
+    operation_id = "list_work_orders",
+    tag = "downloads",
+    summary = "The caller's work orders (service purchases), newest first",
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "The work orders.", body = Vec<WorkOrderView>)),
+)]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
     let rows = downloads::list_work_orders(&state.db, user.account.id).await?;
     let now = Utc::now();
@@ -20,3 +30,25 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
             .collect::<Vec<_>>(),
     ))
 }
+
+/// `GET account/bookings/`: the legacy name of [`list`].
+#[utoipa::path(
+    get,
+    path = "/api/account/bookings/",
+    operation_id = "list_bookings",
+    tag = "downloads",
+    summary = "The caller's work orders (legacy alias of account/orders/work/)",
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "The work orders.", body = Vec<WorkOrderView>)),
+)]
+pub async fn bookings(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, ApiError> {
+    list(state, user).await
+}
+
+/// This module's part of the document.
+#[derive(OpenApi)]
+#[openapi(paths(list, bookings))]
+pub struct Api;

@@ -4,25 +4,32 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TryIntoModel};
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::entities::customer_accounts;
 use crate::error::ApiError;
 use crate::services::validate::{Errors, looks_like_email};
 
 /// PATCH body: any subset of the editable fields.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct CustomerPatch {
-    /// Where receipts go.
+    /// Where receipts go (a valid email, or blank).
+    #[schema(max_length = 254)]
     pub billing_email: Option<String>,
     /// Name on invoices.
+    #[schema(max_length = 180)]
     pub full_name: Option<String>,
     /// Company on invoices.
+    #[schema(max_length = 180)]
     pub company_name: Option<String>,
-    /// Two-letter country code, any case.
+    /// Two-letter ISO country code, any case (stored upper-cased), or blank.
+    #[schema(max_length = 2)]
     pub country: Option<String>,
     /// VAT or tax number.
+    #[schema(max_length = 64)]
     pub tax_id: Option<String>,
-    /// Free-form object.
+    /// A JSON object.
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

@@ -7,6 +7,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set, SqlErr,
 };
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::entities::projects;
 use crate::error::ApiError;
@@ -22,30 +23,35 @@ pub const STATUSES: [&str; 4] = ["idea", "building", "live", "paused"];
 const MRR_MAX_CENTS: i64 = 999_999_999_999;
 
 /// A money amount as the client sent it: `"12.50"` or `12.5`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum MoneyInput {
     /// A decimal string.
     Text(String),
     /// A JSON number.
+    #[schema(value_type = f64)]
     Number(serde_json::Number),
 }
 
 /// Create/update body; every field optional so PATCH can send just one.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ProjectInput {
     /// Display name (required on create and PUT).
+    #[schema(max_length = 160)]
     pub name: Option<String>,
     /// Wanted slug; blank or absent → from the name on create.
+    #[schema(max_length = 180)]
     pub slug: Option<String>,
     /// Free text.
     pub summary: Option<String>,
-    /// One of [`STATUSES`].
+    /// One of [`STATUSES`] (default `idea`).
+    #[schema(schema_with = crate::openapi::enums::project_status, required = false)]
     pub status: Option<String>,
-    /// Monthly recurring revenue, >= 0.
+    /// Monthly recurring revenue, >= 0, at most two decimals.
     pub monthly_recurring_revenue: Option<MoneyInput>,
-    /// `Some(None)` clears the date; absent keeps it.
+    /// `null` clears the date; absent keeps it.
     #[serde(default, deserialize_with = "crate::services::validate::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
     pub target_launch_date: Option<Option<NaiveDate>>,
 }
 
@@ -65,11 +71,11 @@ fn money_to_cents(input: &MoneyInput) -> Result<i64, &'static str> {
     if value.normalize().scale() > 2 {
         return Err("Ensure that there are no more than 2 decimal places.");
     }
-    let cents = (value * Decimal::ONE_HUNDRED)
-        .trunc()
-        .to_string()
-        .parse::<i64>()
-        .ok()
+    // `checked_mul`: a number near Decimal's limit would overflow (and panic) at × 100.
+    let cents = value
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map(|v| v.trunc().to_string())
+        .and_then(|v| v.parse::<i64>().ok())
         .filter(|c| *c <= MRR_MAX_CENTS)
         .ok_or("Ensure that there are no more than 12 digits in total.")?;
     Ok(cents)
@@ -283,6 +289,9 @@ mod tests {
         assert!(money_to_cents(&text("-1")).is_err());
         assert!(money_to_cents(&text("1.005")).is_err());
         assert!(money_to_cents(&text("abc")).is_err());
+        // Near Decimal's limit, × 100 would overflow: refused, not a panic.
+        assert!(money_to_cents(&text("79228162514264337593543950335")).is_err());
+        assert!(money_to_cents(&text("7.9e28")).is_err());
         assert!(money_to_cents(&text("10000000000.00")).is_err());
         assert_eq!(money_to_cents(&text("9999999999.99")), Ok(MRR_MAX_CENTS));
     }

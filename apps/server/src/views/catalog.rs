@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use paidloop_catalog::format_amount;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::entities::{digital_assets, prices, service_offers};
 use crate::services::catalog::products::SellerProduct;
@@ -15,7 +16,8 @@ use crate::services::catalog::public::{
 };
 
 /// `PublicPrice` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PublicPrice)]
 pub struct PublicPriceView<'a> {
     /// Row id.
     pub id: i64,
@@ -24,10 +26,13 @@ pub struct PublicPriceView<'a> {
     /// Amount in cents.
     pub amount_cents: i64,
     /// The amount as a decimal string with two places (`"12.50"`).
+    #[schema(example = "12.50")]
     pub amount: String,
     /// Three-letter code.
+    #[schema(example = "USD")]
     pub currency: &'a str,
     /// `one_time`, `monthly` or `yearly`.
+    #[schema(schema_with = crate::openapi::enums::billing_period)]
     pub billing_period: &'a str,
     /// Whether it is the product's default price.
     pub is_default: bool,
@@ -48,7 +53,8 @@ impl<'a> From<&'a PublicPriceRow> for PublicPriceView<'a> {
 }
 
 /// An asset as buyers see it: never its file path.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PublicAsset)]
 pub struct PublicAssetView<'a> {
     /// Row id.
     pub id: i64,
@@ -72,7 +78,8 @@ impl<'a> From<&'a PublicAssetRow> for PublicAssetView<'a> {
 }
 
 /// `ServiceOffer` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ServiceOffer)]
 pub struct ServiceOfferView<'a> {
     /// Row id.
     pub id: i64,
@@ -85,6 +92,7 @@ pub struct ServiceOfferView<'a> {
     /// Shown to the buyer.
     pub onboarding_instructions: &'a str,
     /// Free-form metadata (`delivery_mode`).
+    #[schema(value_type = Object)]
     pub metadata: &'a Value,
 }
 
@@ -102,7 +110,8 @@ impl<'a> From<&'a service_offers::Model> for ServiceOfferView<'a> {
 }
 
 /// `ProductList` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ProductList)]
 pub struct ProductListView<'a> {
     /// Row id.
     pub id: i64,
@@ -115,10 +124,13 @@ pub struct ProductListView<'a> {
     /// Long description.
     pub description: &'a str,
     /// `digital` or `service`.
+    #[schema(schema_with = crate::openapi::enums::product_type)]
     pub product_type: &'a str,
     /// `published` in the public catalog.
+    #[schema(schema_with = crate::openapi::enums::visibility)]
     pub visibility: &'a str,
     /// Feature keys granted by buying it.
+    #[schema(value_type = Vec<String>)]
     pub feature_keys: &'a Value,
     /// The price shown for it, or null.
     pub active_price: Option<PublicPriceView<'a>>,
@@ -153,7 +165,8 @@ impl<'a> From<&'a PublicProduct> for ProductListView<'a> {
 }
 
 /// `ProductDetail` of the spec: ProductList plus prices, assets, service offer, metadata.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ProductDetail)]
 pub struct ProductDetailView<'a> {
     /// The ProductList fields.
     #[serde(flatten)]
@@ -165,6 +178,7 @@ pub struct ProductDetailView<'a> {
     /// Its service terms, or null.
     pub service_offer: Option<ServiceOfferView<'a>>,
     /// Free-form metadata.
+    #[schema(value_type = Object)]
     pub metadata: &'a Value,
 }
 
@@ -181,7 +195,8 @@ impl<'a> From<&'a PublicProductDetail> for ProductDetailView<'a> {
 }
 
 /// `SellerPrice` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SellerPrice)]
 pub struct SellerPriceView<'a> {
     /// Row id.
     pub id: i64,
@@ -192,8 +207,10 @@ pub struct SellerPriceView<'a> {
     /// Amount in cents.
     pub amount_cents: i64,
     /// Three-letter code.
+    #[schema(example = "USD")]
     pub currency: &'a str,
     /// `one_time`, `monthly` or `yearly`.
+    #[schema(schema_with = crate::openapi::enums::billing_period)]
     pub billing_period: &'a str,
     /// The Clerk plan it maps to.
     pub clerk_plan_id: &'a str,
@@ -204,6 +221,7 @@ pub struct SellerPriceView<'a> {
     /// Whether it is the product's default.
     pub is_default: bool,
     /// Free-form metadata.
+    #[schema(value_type = Object)]
     pub metadata: &'a Value,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -232,7 +250,8 @@ impl<'a> From<&'a prices::Model> for SellerPriceView<'a> {
 }
 
 /// `SellerAsset` of the spec (with the file path: only its seller sees it).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SellerAsset)]
 pub struct SellerAssetView<'a> {
     /// Row id.
     pub id: i64,
@@ -251,6 +270,7 @@ pub struct SellerAssetView<'a> {
     /// Whether it is granted and listed.
     pub is_active: bool,
     /// Free-form metadata.
+    #[schema(value_type = Object)]
     pub metadata: &'a Value,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -277,7 +297,8 @@ impl<'a> From<&'a digital_assets::Model> for SellerAssetView<'a> {
 }
 
 /// `SellerProduct` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SellerProduct)]
 pub struct SellerProductView<'a> {
     /// Row id.
     pub id: i64,
@@ -290,14 +311,18 @@ pub struct SellerProductView<'a> {
     /// Long description.
     pub description: &'a str,
     /// `digital` or `service`.
+    #[schema(schema_with = crate::openapi::enums::product_type)]
     pub product_type: &'a str,
     /// `draft`, `published` or `archived`.
+    #[schema(schema_with = crate::openapi::enums::visibility)]
     pub visibility: &'a str,
     /// Feature keys granted by buying it.
+    #[schema(value_type = Vec<String>)]
     pub feature_keys: &'a Value,
     /// The id of its active price, or null.
     pub active_price: Option<i64>,
     /// Free-form metadata.
+    #[schema(value_type = Object)]
     pub metadata: &'a Value,
     /// All its prices, by amount then id.
     pub prices: Vec<SellerPriceView<'a>>,

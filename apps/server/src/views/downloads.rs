@@ -4,12 +4,14 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::services::downloads::{GrantRow, WorkOrderRow};
 
 /// The download grant of the spec (`account/downloads/`); never the asset's file path.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DownloadGrant)]
 pub struct GrantView<'a> {
     /// Row id.
     pub id: i64,
@@ -64,7 +66,8 @@ impl<'a> GrantView<'a> {
 }
 
 /// The work order of the spec (`account/orders/work/`); never the seller's notes.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = WorkOrder)]
 pub struct WorkOrderView<'a> {
     /// Row id.
     pub id: i64,
@@ -77,6 +80,7 @@ pub struct WorkOrderView<'a> {
     /// `requested`, `in_progress`, `ready_for_delivery`, `completed` or `canceled`.
     pub status: &'a str,
     /// `downloadable` or `physical_shipped`.
+    #[schema(schema_with = crate::openapi::enums::delivery_mode)]
     pub delivery_mode: &'a str,
     /// The buyer's request.
     pub customer_request: &'a str,
@@ -101,6 +105,7 @@ pub struct WorkOrderView<'a> {
     /// Whether the delivery grant can be used now.
     pub download_ready: bool,
     /// Free-form metadata.
+    #[schema(value_type = Object)]
     pub metadata: &'a Value,
     /// Created.
     pub created_at: DateTime<Utc>,

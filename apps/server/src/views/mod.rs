@@ -11,11 +11,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use paidloop_catalog::format_amount;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::entities::{customer_accounts, profiles, projects};
 
 /// `Profile` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Profile)]
 pub struct ProfileView {
     /// Row id.
     pub id: i64,
@@ -30,12 +32,15 @@ pub struct ProfileView {
     /// Avatar URL.
     pub image_url: String,
     /// free / pro / enterprise.
+    #[schema(schema_with = crate::openapi::enums::plan_tier)]
     pub plan_tier: String,
-    /// Features from the billing claim.
+    /// Features from the billing claim: trimmed, lower-cased, de-duplicated.
+    #[schema(value_type = Vec<String>)]
     pub billing_features: Value,
     /// False once Clerk deleted the user.
     pub is_active: bool,
     /// Metadata from the claims.
+    #[schema(value_type = Object)]
     pub metadata: Value,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -63,7 +68,8 @@ impl From<&profiles::Model> for ProfileView {
 }
 
 /// The short profile nested in a customer account.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ProfileSummary)]
 pub struct ProfileSummaryView {
     /// Row id.
     pub id: i64,
@@ -78,7 +84,8 @@ pub struct ProfileSummaryView {
 }
 
 /// `CustomerAccount` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CustomerAccount)]
 pub struct CustomerAccountView {
     /// Row id.
     pub id: i64,
@@ -97,6 +104,7 @@ pub struct CustomerAccountView {
     /// VAT or tax number.
     pub tax_id: String,
     /// Free-form metadata.
+    #[schema(value_type = Object)]
     pub metadata: Value,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -130,7 +138,8 @@ impl CustomerAccountView {
 }
 
 /// A project of the spec's example resource.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Project)]
 pub struct ProjectView {
     /// Row id.
     pub id: i64,
@@ -141,8 +150,10 @@ pub struct ProjectView {
     /// Free text.
     pub summary: String,
     /// idea / building / live / paused.
+    #[schema(schema_with = crate::openapi::enums::project_status)]
     pub status: String,
     /// Decimal string with two places, e.g. `"1250.00"`.
+    #[schema(example = "1250.00", pattern = r"^\d+\.\d{2}$")]
     pub monthly_recurring_revenue: String,
     /// Planned launch day.
     pub target_launch_date: Option<NaiveDate>,

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::entities::{order_items, orders, products};
 
 /// `OrderItem` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OrderItem)]
 pub struct OrderItemView {
     /// Row id.
     pub id: i64,
@@ -19,6 +21,7 @@ pub struct OrderItemView {
     /// The product's current slug.
     pub product_slug: String,
     /// `digital` or `service`.
+    #[schema(schema_with = crate::openapi::enums::product_type)]
     pub product_type: String,
     /// Price id (null once the price is deleted).
     pub price: Option<i64>,
@@ -33,6 +36,7 @@ pub struct OrderItemView {
     /// Price name when ordered.
     pub price_name_snapshot: String,
     /// Free-form metadata.
+    #[schema(value_type = Object)]
     pub metadata: Value,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -41,13 +45,15 @@ pub struct OrderItemView {
 }
 
 /// `Order` of the spec.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Order)]
 pub struct OrderView {
     /// Row id.
     pub id: i64,
     /// The id clients and payment events use.
     pub public_id: Uuid,
     /// draft / pending_payment / paid / fulfilled / canceled / refunded.
+    #[schema(schema_with = crate::openapi::enums::order_status)]
     pub status: String,
     /// ISO currency of every amount.
     pub currency: String,

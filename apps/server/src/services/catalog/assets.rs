@@ -7,6 +7,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::{begin_write, finish, is_unique_violation, lock_product, non_negative};
 use crate::entities::{digital_assets, products};
@@ -24,21 +25,27 @@ const CHECKSUM_LEN: usize = 64;
 
 /// Create/update body of an asset; `title` and `file_path` are required on create and
 /// PUT. A `product` field is ignored: the product comes from the path.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct AssetInput {
     /// Display title.
+    #[schema(max_length = 180)]
     pub title: Option<String>,
     /// Path in the asset storage, unique per product.
+    #[schema(max_length = 420)]
     pub file_path: Option<String>,
     /// Size in bytes, `>= 0`.
+    #[schema(minimum = 0)]
     pub file_size_bytes: Option<i64>,
     /// Hex SHA-256 (any case; stored lower-cased), or blank.
+    #[schema(max_length = 64)]
     pub checksum_sha256: Option<String>,
     /// Free version label.
+    #[schema(max_length = 40)]
     pub version_label: Option<String>,
     /// Only active assets are granted and listed publicly (default true).
     pub is_active: Option<bool>,
     /// A JSON object.
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::{begin_write, finish, is_unique_violation, lock_product, non_negative};
 use crate::entities::{products, service_offers};
@@ -20,17 +21,21 @@ pub const DEFAULT_SESSION_MINUTES: i32 = 60;
 pub const DEFAULT_DELIVERY_DAYS: i32 = 7;
 
 /// Upsert body of a service offer; absent fields keep their stored (or default) value.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct OfferInput {
-    /// Length of a session, `>= 0`.
+    /// Length of a session, `>= 0` (default 60).
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub session_minutes: Option<i64>,
-    /// Days until a work order is due, `>= 0`.
+    /// Days until a work order is due, `>= 0` (default 7).
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub delivery_days: Option<i64>,
     /// Included revisions, `>= 0`.
+    #[schema(minimum = 0, maximum = 2147483647)]
     pub revision_count: Option<i64>,
     /// Shown to the buyer.
     pub onboarding_instructions: Option<String>,
     /// A JSON object; `delivery_mode` picks physical or downloadable fulfilment.
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

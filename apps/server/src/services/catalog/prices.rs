@@ -13,6 +13,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::{begin_write, finish, is_unique_violation, lock_product};
 use crate::entities::{prices, products};
@@ -31,25 +32,32 @@ const DEFAULT_RACE: &str =
 
 /// Create/update body of a price; every field optional (they all have defaults).
 /// A `product` field is ignored: the product comes from the path and never changes.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PriceInput {
     /// Display name; blank is allowed.
+    #[schema(max_length = 120)]
     pub name: Option<String>,
     /// Amount in cents, `>= 0` (default 0).
+    #[schema(minimum = 0)]
     pub amount_cents: Option<i64>,
     /// Three-letter code, upper-cased (default `USD`).
+    #[schema(min_length = 3, max_length = 3, example = "USD")]
     pub currency: Option<String>,
     /// `one_time`, `monthly` or `yearly` (default `one_time`).
+    #[schema(schema_with = crate::openapi::enums::billing_period, required = false)]
     pub billing_period: Option<String>,
     /// The Clerk plan this price maps to.
+    #[schema(max_length = 128)]
     pub clerk_plan_id: Option<String>,
     /// The Clerk price this price maps to.
+    #[schema(max_length = 128)]
     pub clerk_price_id: Option<String>,
     /// Whether it can be bought (default true).
     pub is_active: Option<bool>,
     /// Whether it is the product's default price (default false).
     pub is_default: Option<bool>,
-    /// A JSON object.
+    /// A JSON object; `checkout_url` is where buyers pay.
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

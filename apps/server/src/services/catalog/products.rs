@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::{
     ProductChildren, ProductsOf, begin_write, finish, is_foreign_key_violation,
@@ -29,27 +30,35 @@ const SOLD: &str = "This product has orders, so it cannot be deleted; archive it
                     (set visibility to \"archived\").";
 
 /// Create/update body of a product; every field optional so PATCH can send just one.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ProductInput {
     /// Display name (required on create and PUT).
+    #[schema(max_length = 180)]
     pub name: Option<String>,
     /// Wanted slug; blank → from the name; absent on update → kept.
+    #[schema(max_length = 200)]
     pub slug: Option<String>,
     /// Short pitch.
+    #[schema(max_length = 240)]
     pub tagline: Option<String>,
     /// Long description.
     pub description: Option<String>,
-    /// `digital` or `service`.
+    /// `digital` (default) or `service`.
+    #[schema(schema_with = crate::openapi::enums::product_type, required = false)]
     pub product_type: Option<String>,
-    /// `draft`, `published` or `archived`.
+    /// `draft` (default), `published` or `archived`.
+    #[schema(schema_with = crate::openapi::enums::visibility, required = false)]
     pub visibility: Option<String>,
     /// A list of feature keys (`null` is refused, like any non-list).
     #[serde(default, deserialize_with = "super::sent_value")]
+    #[schema(value_type = Vec<String>)]
     pub feature_keys: Option<Value>,
     /// One of this product's price ids, or `null` to clear it.
     #[serde(default, deserialize_with = "crate::services::validate::nullable")]
+    #[schema(value_type = Option<i64>)]
     pub active_price: Option<Option<i64>>,
     /// A JSON object.
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

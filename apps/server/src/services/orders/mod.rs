@@ -21,6 +21,7 @@ use paidloop_orders::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::entities::{order_items, orders, prices, products};
@@ -34,15 +35,17 @@ use writer::NewOrder;
 const NOTES_MAX: usize = 4000;
 
 /// `POST account/orders/create/` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateOrder {
     /// The price to buy at; its amount is read from the database.
     pub price_id: i64,
     /// Units, 1 by default.
     #[serde(default = "one")]
+    #[schema(minimum = 1, default = 1)]
     pub quantity: i64,
     /// The buyer's notes (become the work order's request for services).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub notes: String,
 }
 
