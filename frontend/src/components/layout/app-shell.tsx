@@ -1,7 +1,7 @@
 // The shared layout (header, navigation, footer) and the page primitives every route
 // uses: headers, cards, buttons, and the loading, empty and error states.
-import { type ReactNode } from "react";
-import { Link, NavLink, Outlet, useNavigate } from "react-router";
+import { useEffect, useRef, type ReactNode } from "react";
+import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "../../lib/auth";
 import { ApiError } from "../../lib/api";
 import { cx, type Tone } from "../../shared/ui-utils";
@@ -101,8 +101,20 @@ function Header() {
   );
 }
 
-/** The layout route: skip link, header, the page, footer. */
+/** The layout route: skip link, header, the page, footer. After a client-side
+ * navigation, focus moves to the new page's content, as a full page load would. */
 export function AppShell() {
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: false });
+    window.scrollTo(0, 0);
+  }, [pathname]);
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -112,7 +124,7 @@ export function AppShell() {
         Skip to content
       </a>
       <Header />
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-8 focus:outline-none">
+      <main ref={main} id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-8 focus:outline-none">
         <Outlet />
       </main>
       <footer className="border-t border-slate-200 py-6 text-center text-sm text-slate-600 dark:border-slate-800 dark:text-slate-400">
@@ -123,6 +135,12 @@ export function AppShell() {
 }
 
 export function PageHeader({ title, intro, actions }: { title: string; intro?: ReactNode; actions?: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title} · Paidloop`;
+    return () => {
+      document.title = "Paidloop";
+    };
+  }, [title]);
   return (
     <div className="mb-6 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
       <div>
