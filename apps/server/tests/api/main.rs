@@ -13,6 +13,7 @@ mod dev_session;
 mod downloads;
 mod helpers;
 mod loop_support;
+mod openapi;
 mod order_writer;
 mod orders_confirm;
 mod paid_loop;
