@@ -6,7 +6,7 @@
 //   the grant and its link returns the file's bytes → a service purchase shows up as a
 //   work order in bookings.
 // Every page gets an axe-core check (no serious or critical violation, light and dark)
-// and screenshots at 1280 and 390 px under test-results/. Any console error, failed
+// and screenshots at 1280 and 390 px (and 1280 dark) under test-results/. Any console error, failed
 // request, HTTP error answer or uncaught exception fails the walk.
 //
 // Env: E2E_BASE_URL (required), PAIDLOOP_BIN (for `dev pay`; run with the server's
@@ -107,6 +107,9 @@ try {
         await page.screenshot({ path: join(OUT, `${index}-${name}-${width}.png`), fullPage: true });
       }
       await page.setViewportSize({ width: 1280, height: 900 });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.screenshot({ path: join(OUT, `${index}-${name}-1280-dark.png`), fullPage: true });
+      await page.emulateMedia({ colorScheme: "light" });
     }
     log(`checked ${name}`);
   }
