@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,7 +18,7 @@ const check = process.argv.includes("--check");
 
 function loadDocument() {
   if (process.env.OPENAPI_FILE) return readFileSync(process.env.OPENAPI_FILE, "utf8");
-  const bin = process.env.PAIDLOOP_BIN;
+  const bin = process.env.PAIDLOOP_BIN ? resolve(process.env.PAIDLOOP_BIN) : "";
   const [cmd, args] = bin
     ? [bin, ["openapi"]]
     : ["cargo", ["run", "-q", "-p", "paidloop-server", "--bin", "paidloop", "--", "openapi"]];
