@@ -11,7 +11,10 @@ import DownloadsPage from "./app/account/downloads-page";
 import BookingsPage from "./app/account/bookings-page";
 import ProfilePage from "./app/account/profile-page";
 import DashboardPage from "./app/dashboard/page";
+import { leaveTo } from "../lib/navigation";
 import type { CustomerAccount, DownloadGrant, ProductDetail, ProductListItem } from "../shared/types";
+
+vi.mock("../lib/navigation", () => ({ leaveTo: vi.fn() }));
 
 type Handler = (url: string, init?: RequestInit) => Response | Promise<Response>;
 let handler: Handler;
@@ -208,6 +211,23 @@ describe("content", () => {
     await userEvent.click(buy);
     expect(await screen.findByTestId("order-pending")).toHaveTextContent(order.public_id);
     expect(screen.getByRole("button", { name: /buy now/i })).toBeDisabled();
+  });
+
+  it("product detail follows a non-empty checkout_url", async () => {
+    handler = (url, init) => {
+      if (url.endsWith("products/launch-playbook/")) return jsonResponse(200, detail);
+      if (url.endsWith("account/orders/create/") && init?.method === "POST") {
+        return jsonResponse(201, {
+          order: { id: 6, public_id: "6f1c0000-0000-4000-8000-000000000006", status: "pending_payment", items: [] },
+          checkout: { checkout_url: "https://pay.example.com/c/123", provider: "clerk" },
+        });
+      }
+      if (url.endsWith("account/orders/")) return jsonResponse(200, []);
+      return jsonResponse(404, {});
+    };
+    renderPage(<ProductPage />, { path: "/products/launch-playbook", route: "/products/:slug" });
+    await userEvent.click(await screen.findByRole("button", { name: /buy now/i }));
+    await waitFor(() => expect(leaveTo).toHaveBeenCalledWith("https://pay.example.com/c/123"));
   });
 
   it("downloads explain locked, expired and used-up grants", async () => {

@@ -18,6 +18,7 @@ import {
 import { useToast } from "../../components/feedback/toast";
 import { api, ApiError } from "../../lib/api";
 import { useAuth } from "../../lib/auth";
+import { leaveTo } from "../../lib/navigation";
 import { queryKeys, useOrders, useProduct } from "../../lib/queries";
 import type { Order, ProductDetail } from "../../shared/types";
 import { formatBytes, formatDate, formatMoney, orderStatusLabel, orderStatusTone, periodLabel } from "../../shared/ui-utils";
@@ -108,7 +109,7 @@ function BuyBox({ product }: { product: ProductDetail }) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.orders });
       if (result.checkout.checkout_url) {
         toast.show("info", "Taking you to checkout…");
-        window.location.assign(result.checkout.checkout_url);
+        leaveTo(result.checkout.checkout_url);
       } else {
         toast.show("info", "Order created. Waiting for the payment to be confirmed.");
       }
