@@ -11,6 +11,7 @@ mod m20261126_000002_catalog;
 mod m20261126_000003_commerce;
 mod m20261126_000004_ai_usage;
 mod m20261126_000005_billing_sync_and_outbox;
+mod m20261130_000006_subscription_versions;
 mod table_def;
 
 /// Every table of the schema, parents before children (the order they are created in).
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_commerce::Migration),
             Box::new(m20261126_000004_ai_usage::Migration),
             Box::new(m20261126_000005_billing_sync_and_outbox::Migration),
+            Box::new(m20261130_000006_subscription_versions::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, web};
-use paidloop_clerk::{JwtSettings, JwtVerifier};
+use paidloop_clerk::{BackendSettings, ClerkBackend, JwtSettings, JwtVerifier};
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
 
@@ -50,6 +50,14 @@ pub fn build_state(
         leeway: Duration::from_secs(60),
         jwks_min_refetch_interval: jwks_refetch_interval,
     };
+    let clerk_backend = config.clerk.secret_key.clone().map(|secret_key| {
+        let settings = BackendSettings {
+            api_url: config.clerk.api_url.clone(),
+            secret_key,
+            timeout: CLERK_HTTP_TIMEOUT,
+        };
+        ClerkBackend::new(settings, http.clone())
+    });
     let verifier = JwtVerifier::new(settings, http).map_err(|err| err.to_string())?;
     let (verifier, dev_signer) = if config.dev_auth_active() {
         let signer = DevSigner::new(config.secret_key(), &config.clerk);
@@ -73,6 +81,7 @@ pub fn build_state(
         db,
         verifier: Arc::new(verifier),
         dev_signer,
+        clerk_backend,
     })
 }
 

@@ -64,6 +64,10 @@ pub enum DevCommand {
         /// The server to post to (default: http://HOST:PORT from the configuration).
         #[arg(long)]
         url: Option<String>,
+        /// Also send the `subscription.created` and `subscription.active` events Clerk
+        /// sends for the order's monthly or yearly price (read from DATABASE_URL).
+        #[arg(long)]
+        subscription: bool,
     },
 }
 
@@ -110,13 +114,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
                     order_public_id,
                     status,
                     url,
+                    subscription,
                 },
         } => {
             let status = match status {
                 PayStatus::Paid => "paid",
                 PayStatus::Failed => "failed",
             };
-            let (code, body) = dev_pay::pay(&load()?, order_public_id, status, url).await?;
+            let (code, body) =
+                dev_pay::pay(&load()?, order_public_id, status, url, subscription).await?;
             println!("{code} {body}");
             Ok(if (200..300).contains(&code) {
                 ExitCode::SUCCESS

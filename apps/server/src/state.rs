@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use paidloop_clerk::JwtVerifier;
+use paidloop_clerk::{ClerkBackend, JwtVerifier};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::dev::DevSigner;
@@ -35,4 +35,6 @@ pub struct AppState {
     pub identities: Arc<IdentityCache>,
     /// Mints local session tokens; `Some` only with `APP_DEBUG` and `DEV_AUTH_ENABLED`.
     pub dev_signer: Option<Arc<DevSigner>>,
+    /// Clerk's Backend API; `Some` only when `CLERK_SECRET_KEY` is set.
+    pub clerk_backend: Option<ClerkBackend>,
 }

@@ -71,6 +71,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/entitlements/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's entitlements by feature key (current ones unless ?current=false) */
+        get: operations["list_entitlements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/orders/": {
         parameters: {
             query?: never;
@@ -134,6 +151,40 @@ export interface paths {
         };
         /** The caller's work orders (service purchases), newest first */
         get: operations["list_work_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's subscriptions, newest update first (never calls Clerk) */
+        get: operations["list_subscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/subscriptions/status/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How fresh the local copy of Clerk billing is; ?refresh=1 syncs first */
+        get: operations["billing_sync_status"];
         put?: never;
         post?: never;
         delete?: never;
@@ -222,6 +273,23 @@ export interface paths {
         };
         /** The caller: claims, profile and customer account */
         get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/clerk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller as Clerk knows them (public fields only) */
+        get: operations["clerk_user"];
         put?: never;
         post?: never;
         delete?: never;
@@ -548,6 +616,46 @@ export interface components {
          * @enum {string}
          */
         BillingPeriod: "one_time" | "monthly" | "yearly";
+        /**
+         * @description How fresh the local copy of Clerk billing is (`account/subscriptions/status/`, and
+         *     `billing_sync` in AI answers).
+         */
+        BillingSyncStatus: {
+            /**
+             * Format: int64
+             * @description Seconds since the last success; null when never synced.
+             */
+            age_seconds?: number | null;
+            /** @description Whether usage-generating requests are refused until a sync succeeds. */
+            blocking: boolean;
+            /** @description A sentence for the buyer. */
+            detail: string;
+            /** @description The last attempt's error code when it failed, e.g. `clerk_api_error`. */
+            error_code?: string | null;
+            /**
+             * Format: int64
+             * @description `BILLING_SYNC_HARD_TTL_SECONDS` (always above the soft window).
+             */
+            hard_ttl_seconds: number;
+            /**
+             * Format: date-time
+             * @description When the last attempt finished.
+             */
+            last_attempt_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the last successful attempt finished.
+             */
+            last_success_at?: string | null;
+            /** @description Why, e.g. `fresh`, `never_synced`, `soft_stale_with_sync_error`, `synced`. */
+            reason_code: string;
+            /**
+             * Format: int64
+             * @description `BILLING_SYNC_SOFT_STALE_SECONDS`.
+             */
+            soft_window_seconds: number;
+            state: components["schemas"]["SyncState"];
+        };
         /** @description Where the buyer pays for a new order. */
         Checkout: {
             /**
@@ -560,6 +668,38 @@ export interface components {
              * @example clerk
              */
             provider: string;
+        };
+        /** @description One of the user's email addresses at Clerk. */
+        ClerkEmail: {
+            /** @description The address. */
+            email: string;
+            /** @description Whether Clerk verified it. */
+            verified: boolean;
+        };
+        /** @description The caller as Clerk's Backend API knows them (`me/clerk/`); never private metadata. */
+        ClerkUser: {
+            /** @description Clerk user id. */
+            clerk_user_id: string;
+            /**
+             * Format: date-time
+             * @description When the user was created.
+             */
+            created_at?: string | null;
+            /** @description Every address, verified or not. */
+            email_addresses: components["schemas"]["ClerkEmail"][];
+            /** @description Given name. */
+            first_name: string;
+            /** @description Avatar URL. */
+            image_url: string;
+            /** @description Family name. */
+            last_name: string;
+            /**
+             * Format: date-time
+             * @description When they last signed in.
+             */
+            last_sign_in_at?: string | null;
+            /** @description Public metadata. */
+            public_metadata: Record<string, unknown>;
         };
         /** @description The answer of `account/orders/{public_id}/confirm/`. */
         ConfirmedOrderView: {
@@ -743,6 +883,50 @@ export interface components {
              */
             updated_at: string;
         };
+        /** @description An entitlement of the caller (`account/entitlements/`). */
+        Entitlement: {
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Until when it grants; null = open-ended.
+             */
+            ends_at?: string | null;
+            /** @description The feature it grants. */
+            feature_key: string;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description False once ended or revoked. */
+            is_active: boolean;
+            /** @description Whether it grants its feature now. */
+            is_current: boolean;
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /** @description The subscription's Clerk id, the order's public id, or free text. */
+            source_reference: string;
+            source_type: components["schemas"]["EntitlementSource"];
+            /**
+             * Format: date-time
+             * @description From when it grants.
+             */
+            starts_at: string;
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /**
+         * @description What granted an entitlement.
+         * @enum {string}
+         */
+        EntitlementSource: "plan" | "purchase" | "manual";
         /** @description `{"detail": "…"}`: the body of every error that is about the whole request. */
         ErrorDetail: {
             /** @description What went wrong, for a person to read. */
@@ -961,6 +1145,24 @@ export interface components {
             metadata?: Record<string, unknown> | null;
             /** @description Display name; blank is allowed. */
             name?: string | null;
+        };
+        /** @description The price a subscription is billed at, in short. */
+        PriceSummary: {
+            /**
+             * Format: int64
+             * @description Amount in cents.
+             */
+            amount_cents: number;
+            billing_period: components["schemas"]["BillingPeriod"];
+            /** @description Three-letter code. */
+            currency: string;
+            /**
+             * Format: int64
+             * @description Price id.
+             */
+            id: number;
+            /** @description Display name. */
+            name: string;
         };
         /** @description `ProductDetail` of the spec: ProductList plus prices, assets, service offer, metadata. */
         ProductDetail: components["schemas"]["ProductList"] & {
@@ -1357,6 +1559,69 @@ export interface components {
              */
             session_minutes: number;
         };
+        /** @description A subscription of the caller (`account/subscriptions/`). */
+        Subscription: {
+            /** @description Whether it ends with the period. */
+            cancel_at_period_end: boolean;
+            /**
+             * Format: date-time
+             * @description When it was canceled.
+             */
+            canceled_at?: string | null;
+            /** @description Clerk's id; null for a subscription from a local order. */
+            clerk_subscription_id?: string | null;
+            /**
+             * Format: date-time
+             * @description Created.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description End of the current period.
+             */
+            current_period_end?: string | null;
+            /**
+             * Format: date-time
+             * @description Start of the current period.
+             */
+            current_period_start?: string | null;
+            /**
+             * Format: int64
+             * @description Row id.
+             */
+            id: number;
+            /** @description Free-form metadata. */
+            metadata: Record<string, unknown>;
+            /**
+             * Format: int64
+             * @description Price id, while it exists.
+             */
+            price?: number | null;
+            price_summary?: null | components["schemas"]["PriceSummary"];
+            /**
+             * Format: int64
+             * @description Product id, while it exists.
+             */
+            product?: number | null;
+            /** @description The product's name, while it exists. */
+            product_name?: string | null;
+            status: components["schemas"]["SubscriptionStatus"];
+            /**
+             * Format: date-time
+             * @description Last changed.
+             */
+            updated_at: string;
+        };
+        /**
+         * @description A subscription's state; only active and trialing grant its plan.
+         * @enum {string}
+         */
+        SubscriptionStatus: "trialing" | "active" | "past_due" | "canceled" | "incomplete" | "paused";
+        /**
+         * @description How fresh the local copy of Clerk billing is.
+         * @enum {string}
+         */
+        SyncState: "fresh" | "soft_stale" | "hard_stale";
         /** @description Messages by field name; `detail` is a message about the whole body. */
         ValidationErrors: {
             detail?: string;
@@ -1703,6 +1968,31 @@ export interface operations {
             };
         };
     };
+    list_entitlements: {
+        parameters: {
+            query?: {
+                /** @description `false`/`0`/`no`/`off` lists every entitlement, not only current ones. */
+                current?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entitlements. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entitlement"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     list_orders: {
         parameters: {
             query?: never;
@@ -1841,6 +2131,52 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
         };
     };
+    list_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    billing_sync_status: {
+        parameters: {
+            query?: {
+                /** @description `1`/`true`/`yes`/`on` forces a sync with Clerk first. */
+                refresh?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sync status (after the sync, when forced). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSyncStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     billing_features: {
         parameters: {
             query?: {
@@ -1971,6 +2307,45 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    clerk_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Clerk user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClerkUser"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Clerk failed or does not know the user. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description CLERK_SECRET_KEY is not set. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
         };
     };
     openapi_document: {

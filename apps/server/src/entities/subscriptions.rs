@@ -32,6 +32,8 @@ pub struct Model {
     /// Free-form JSON object (e.g. the source order item).
     #[sea_orm(column_type = "JsonBinary")]
     pub metadata: Json,
+    /// Clerk's timestamp of the state this row shows; an older state is not applied.
+    pub clerk_updated_at: Option<DateTimeUtc>,
     /// When the row was created (UTC).
     pub created_at: DateTimeUtc,
     /// When the row was last changed (UTC).

@@ -3,13 +3,17 @@
 //!
 //! Views point a `String` field at one of these with `#[schema(schema_with = …)]`.
 
+use paidloop_billing_sync::SyncState;
 use paidloop_catalog::{BillingPeriod, DeliveryMode, ProductType, Visibility};
-use paidloop_entitlements::PlanTier;
+use paidloop_entitlements::{PlanTier, SubscriptionStatus};
 use paidloop_orders::{OrderStatus, PaymentProvider};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{Ref, RefOr};
 
 use crate::services::projects;
+
+/// An entitlement's `source_type` values (a database CHECK holds the same list).
+const ENTITLEMENT_SOURCES: [&str; 3] = ["plan", "purchase", "manual"];
 
 /// `(name, description, values)` of every choice schema.
 fn choices() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
@@ -50,6 +54,25 @@ fn choices() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             [DeliveryMode::Downloadable, DeliveryMode::PhysicalShipped]
                 .map(DeliveryMode::as_str)
                 .to_vec(),
+        ),
+        (
+            "SubscriptionStatus",
+            "A subscription's state; only active and trialing grant its plan.",
+            SubscriptionStatus::ALL
+                .map(SubscriptionStatus::as_str)
+                .to_vec(),
+        ),
+        (
+            "SyncState",
+            "How fresh the local copy of Clerk billing is.",
+            [SyncState::Fresh, SyncState::SoftStale, SyncState::HardStale]
+                .map(SyncState::as_str)
+                .to_vec(),
+        ),
+        (
+            "EntitlementSource",
+            "What granted an entitlement.",
+            ENTITLEMENT_SOURCES.to_vec(),
         ),
         (
             "ProjectStatus",
@@ -112,4 +135,19 @@ pub fn delivery_mode() -> Ref {
 /// `ProjectStatus`.
 pub fn project_status() -> Ref {
     Ref::from_schema_name("ProjectStatus")
+}
+
+/// `SubscriptionStatus`.
+pub fn subscription_status() -> Ref {
+    Ref::from_schema_name("SubscriptionStatus")
+}
+
+/// `SyncState`.
+pub fn sync_state() -> Ref {
+    Ref::from_schema_name("SyncState")
+}
+
+/// `EntitlementSource`.
+pub fn entitlement_source() -> Ref {
+    Ref::from_schema_name("EntitlementSource")
 }

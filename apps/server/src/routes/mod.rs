@@ -5,6 +5,7 @@
 //! the document (each module's `Api`) describes.
 
 mod account;
+mod billing;
 mod dev;
 mod downloads;
 mod health;
@@ -151,12 +152,19 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) -> Vec<Ser
         .at("/ready/", [get(health::ready)])
         .at("/openapi.json", [get(openapi::document)])
         .at("/me/", [get(identity::me)])
+        .at("/me/clerk/", [get(billing::clerk_user)])
         .at("/profile/", [get(identity::profile)])
         .at("/billing/features/", [get(identity::billing_features)])
         .at(
             "/account/customer/",
             [get(account::get_customer), patch(account::patch_customer)],
         )
+        .at("/account/subscriptions/", [get(billing::subscriptions)])
+        .at(
+            "/account/subscriptions/status/",
+            [get(billing::sync_status)],
+        )
+        .at("/account/entitlements/", [get(billing::entitlements)])
         .at("/account/orders/", [get(orders::list)])
         .at("/account/orders/create/", [post(orders::create)])
         .at(
@@ -245,6 +253,7 @@ pub fn documents() -> Vec<utoipa::openapi::OpenApi> {
         openapi::Api::openapi(),
         identity::Api::openapi(),
         account::Api::openapi(),
+        billing::Api::openapi(),
         products::Api::openapi(),
         seller::Api::openapi(),
         orders::Api::openapi(),

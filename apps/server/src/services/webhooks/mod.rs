@@ -5,8 +5,8 @@
 //!    NOTHING` and processes it. The insert holds the key until commit, so a concurrent
 //!    delivery of the same event waits, finds the row, locks it (a no-op `UPDATE`), and
 //!    answers `deduplicated` once it is `processed` or `ignored`.
-//! 3. Events that need no work besides their own row (`session.created`,
-//!    `subscription.*` until billing sync, unknown types) skip that transaction: they
+//! 3. Events that need no work besides their own row (`session.created`, unknown
+//!    types) skip that transaction: they
 //!    are stored with their final status, grouped with concurrent deliveries (see
 //!    [`recorder`]), and a redelivery finds the row and is deduplicated.
 //! 4. A handler error rolls the work back, stores the event `failed` with the error,
@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 
 use crate::entities::webhook_events;
 use crate::error::ApiError;
+use crate::services::billing;
 use crate::services::orders::list_cache;
 use crate::state::AppState;
 
@@ -44,8 +45,10 @@ pub enum Outcome {
 }
 
 /// What a handler decided.
-pub(crate) enum Handled {
+pub enum Handled {
+    /// Work was done.
     Processed,
+    /// Nothing to do, and why.
     Ignored(String),
 }
 
@@ -125,8 +128,7 @@ pub async fn receive(
         }
     }
 
-    let data = payload.get("data").cloned().unwrap_or(Value::Null);
-    match dispatch(state, &txn, kind, &data).await {
+    match dispatch(state, &txn, kind, &payload).await {
         Ok(handled) => {
             let (status, note, outcome) = match handled {
                 Handled::Processed => ("processed", String::new(), Outcome::Processed),
@@ -141,7 +143,10 @@ pub async fn receive(
                 .exec(&txn)
                 .await?;
             txn.commit().await?;
-            if matches!(kind, ClerkEventType::Payment(_)) {
+            if matches!(
+                kind,
+                ClerkEventType::Payment(_) | ClerkEventType::Subscription(_)
+            ) {
                 list_cache::payments_changed();
             }
             Ok(outcome)
@@ -206,9 +211,6 @@ fn record_only(kind: ClerkEventType, event_type: &str) -> Option<Handled> {
             tracing::info!("Clerk session created");
             Some(Handled::Processed)
         }
-        ClerkEventType::Subscription(_) => Some(Handled::Ignored(
-            "subscription events are applied by billing sync".into(),
-        )),
         ClerkEventType::Other => Some(Handled::Ignored(format!(
             "unhandled event type {event_type}"
         ))),
@@ -247,17 +249,17 @@ async fn dispatch(
     state: &AppState,
     txn: &sea_orm::DatabaseTransaction,
     kind: ClerkEventType,
-    data: &Value,
+    event: &Value,
 ) -> Result<Handled, ApiError> {
+    let data = event.get("data").unwrap_or(&Value::Null);
     match kind {
         ClerkEventType::UserCreated | ClerkEventType::UserUpdated => {
             users::upsert(state, txn, data).await
         }
         ClerkEventType::UserDeleted => users::deactivate(state, txn, data).await,
         ClerkEventType::Payment(kind) => payments::handle(state, txn, kind, data).await,
+        ClerkEventType::Subscription(kind) => billing::webhook::handle(txn, kind, event).await,
         // Stored by `store_final` before any transaction starts; never routed here.
-        ClerkEventType::SessionCreated
-        | ClerkEventType::Subscription(_)
-        | ClerkEventType::Other => Ok(Handled::Processed),
+        ClerkEventType::SessionCreated | ClerkEventType::Other => Ok(Handled::Processed),
     }
 }
