@@ -31,6 +31,8 @@ pub const SPA_ORIGIN: &str = "http://localhost:5173";
 pub const KID: &str = "test-key-a";
 /// The webhook signing secret test servers trust (Svix's documentation example).
 pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// The Backend API key test servers send to the fake Clerk.
+pub const CLERK_SECRET_KEY: &str = "sk_test_paidloop";
 /// Where the fake Clerk serves its keys.
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 
@@ -98,12 +100,20 @@ async fn fresh_database() -> (String, DbGuard) {
 pub struct Spawn {
     env: HashMap<String, String>,
     refetch: Duration,
+    clerk_backend: bool,
 }
 
 impl Spawn {
     /// Sets (or, with an empty value, unsets) one configuration variable.
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.env.insert(name.to_owned(), value.to_owned());
+        self
+    }
+
+    /// Points Clerk's Backend API (`CLERK_API_URL`, with a `CLERK_SECRET_KEY`) at the
+    /// fake Clerk, under `/v1`.
+    pub fn clerk_backend(mut self) -> Self {
+        self.clerk_backend = true;
         self
     }
 
@@ -139,6 +149,10 @@ impl Spawn {
             "CLERK_JWKS_URL".into(),
             format!("{}{JWKS_PATH}", clerk.uri()),
         );
+        if self.clerk_backend {
+            env.insert("CLERK_API_URL".into(), format!("{}/v1", clerk.uri()));
+            env.insert("CLERK_SECRET_KEY".into(), CLERK_SECRET_KEY.into());
+        }
         env.extend(self.env);
         let config = Config::from_lookup(&|name| env.get(name).cloned()).expect("test config");
 
@@ -218,6 +232,7 @@ impl TestApp {
         Spawn {
             env: HashMap::new(),
             refetch: Duration::from_secs(60),
+            clerk_backend: false,
         }
     }
 

@@ -2,6 +2,7 @@
 //! Postgres when `TEST_DATABASE_URL` is set), Clerk faked at the HTTP level.
 
 mod auth;
+mod billing;
 mod catalog_assets;
 mod catalog_isolation;
 mod catalog_prices;

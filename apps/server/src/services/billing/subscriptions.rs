@@ -305,11 +305,7 @@ async fn sync_plan_entitlements<C: ConnectionTrait>(
             .col_expr(entitlements::Column::IsActive, Expr::value(false))
             .col_expr(
                 entitlements::Column::EndsAt,
-                Func::coalesce([
-                    Expr::col(entitlements::Column::EndsAt),
-                    Expr::value(now),
-                ])
-                .into(),
+                Func::coalesce([Expr::col(entitlements::Column::EndsAt), Expr::value(now)]).into(),
             )
             .col_expr(entitlements::Column::UpdatedAt, Expr::value(now))
             .exec(db)

@@ -1,10 +1,10 @@
 //! Billing sync: how fresh an account's projection of Clerk billing is, and bringing it
 //! up to date (replay the stored subscription events, then ask Clerk).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use paidloop_billing_sync::{
-    AttemptReason, ClerkSubscriptions, SyncMessages, SyncPolicy, SyncRecord, SyncStatus, evaluate,
-    read_clerk_subscriptions, read_subscription,
+    AttemptReason, ClerkSubscriptions, SubscriptionPayload, SyncMessages, SyncPolicy, SyncRecord,
+    SyncStatus, evaluate, read_clerk_subscriptions, read_subscription,
 };
 use paidloop_orders::ClerkEventType;
 use sea_orm::sea_query::OnConflict;
@@ -141,7 +141,8 @@ async fn apply_answer(
     answer: &Value,
 ) -> Result<(AttemptReason, String), ApiError> {
     let now = Utc::now();
-    let to_apply: Vec<(paidloop_billing_sync::SubscriptionPayload, bool)> =
+    // (payload, cancel, version)
+    let to_apply: Vec<(SubscriptionPayload, bool, DateTime<Utc>)> =
         match read_clerk_subscriptions(answer) {
             ClerkSubscriptions::Unknown => {
                 return Ok((AttemptReason::NoSubscriptionPayload, String::new()));
@@ -158,7 +159,8 @@ async fn apply_answer(
                     {
                         payload.user_id = Some(clerk_user_id.to_owned());
                     }
-                    (payload, false)
+                    let version = payload.updated_at.unwrap_or(now);
+                    (payload, false, version)
                 })
                 .collect(),
             ClerkSubscriptions::ExplicitlyNone => subscriptions::Entity::find()
@@ -169,24 +171,28 @@ async fn apply_answer(
                 .await?
                 .into_iter()
                 .map(|row| {
-                    let payload = paidloop_billing_sync::SubscriptionPayload {
+                    // Clerk's "none" is newer than anything stored, even a state whose
+                    // timestamp is ahead of this clock.
+                    let version = row
+                        .clerk_updated_at
+                        .map_or(now, |stored| stored.max(now) + Duration::milliseconds(1));
+                    let payload = SubscriptionPayload {
                         clerk_subscription_id: row.clerk_subscription_id,
                         user_id: Some(clerk_user_id.to_owned()),
                         ..read_subscription(&Value::Null)
                     };
-                    (payload, true)
+                    (payload, true, version)
                 })
                 .collect(),
         };
-    let explicitly_none = to_apply.iter().all(|(_, cancel)| *cancel);
+    let explicitly_none = to_apply.iter().all(|(_, cancel, _)| *cancel);
     let (mut applied, mut failed) = (0_usize, 0_usize);
     let mut last_error = String::new();
-    for (payload, cancel) in &to_apply {
-        let version = payload.updated_at.unwrap_or(now);
+    for (payload, cancel, version) in &to_apply {
         let turn = state.writes.enter().await;
         let result = async {
             let txn = state.db.begin().await?;
-            let outcome = apply(&txn, payload, *cancel, version).await?;
+            let outcome = apply(&txn, payload, *cancel, *version).await?;
             txn.commit().await?;
             Ok::<_, ApiError>(outcome)
         }
