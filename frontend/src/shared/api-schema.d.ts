@@ -625,13 +625,13 @@ export interface components {
              * Format: int64
              * @description Seconds since the last success; null when never synced.
              */
-            age_seconds?: number | null;
+            age_seconds: number | null;
             /** @description Whether usage-generating requests are refused until a sync succeeds. */
             blocking: boolean;
             /** @description A sentence for the buyer. */
             detail: string;
             /** @description The last attempt's error code when it failed, e.g. `clerk_api_error`. */
-            error_code?: string | null;
+            error_code: string | null;
             /**
              * Format: int64
              * @description `BILLING_SYNC_HARD_TTL_SECONDS` (always above the soft window).
@@ -641,12 +641,12 @@ export interface components {
              * Format: date-time
              * @description When the last attempt finished.
              */
-            last_attempt_at?: string | null;
+            last_attempt_at: string | null;
             /**
              * Format: date-time
              * @description When the last successful attempt finished.
              */
-            last_success_at?: string | null;
+            last_success_at: string | null;
             /** @description Why, e.g. `fresh`, `never_synced`, `soft_stale_with_sync_error`, `synced`. */
             reason_code: string;
             /**
@@ -684,7 +684,7 @@ export interface components {
              * Format: date-time
              * @description When the user was created.
              */
-            created_at?: string | null;
+            created_at: string | null;
             /** @description Every address, verified or not. */
             email_addresses: components["schemas"]["ClerkEmail"][];
             /** @description Given name. */
@@ -697,7 +697,7 @@ export interface components {
              * Format: date-time
              * @description When they last signed in.
              */
-            last_sign_in_at?: string | null;
+            last_sign_in_at: string | null;
             /** @description Public metadata. */
             public_metadata: Record<string, unknown>;
         };
@@ -847,7 +847,7 @@ export interface components {
              * Format: date-time
              * @description When it expires; null = never.
              */
-            expires_at?: string | null;
+            expires_at: string | null;
             /**
              * Format: int64
              * @description Row id.
@@ -859,7 +859,7 @@ export interface components {
              * Format: date-time
              * @description When it was last used.
              */
-            last_downloaded_at?: string | null;
+            last_downloaded_at: string | null;
             /**
              * Format: int32
              * @description Download limit; 0 = unlimited.
@@ -894,7 +894,7 @@ export interface components {
              * Format: date-time
              * @description Until when it grants; null = open-ended.
              */
-            ends_at?: string | null;
+            ends_at: string | null;
             /** @description The feature it grants. */
             feature_key: string;
             /**
@@ -956,7 +956,7 @@ export interface components {
             /** @description The profile's email. */
             email: string;
             /** @description The token's Clerk organisation, if any. */
-            org_id?: string | null;
+            org_id: string | null;
             /** @description The caller's profile. */
             profile: components["schemas"]["Profile"];
         };
@@ -1001,7 +1001,7 @@ export interface components {
              * Format: date-time
              * @description When fulfilment finished.
              */
-            fulfilled_at?: string | null;
+            fulfilled_at: string | null;
             /**
              * Format: int64
              * @description Row id.
@@ -1015,7 +1015,7 @@ export interface components {
              * Format: date-time
              * @description When payment was confirmed.
              */
-            paid_at?: string | null;
+            paid_at: string | null;
             /**
              * Format: uuid
              * @description The id clients and payment events use.
@@ -1061,7 +1061,7 @@ export interface components {
              * Format: int64
              * @description Price id (null once the price is deleted).
              */
-            price?: number | null;
+            price: number | null;
             /** @description Price name when ordered. */
             price_name_snapshot: string;
             /**
@@ -1172,7 +1172,7 @@ export interface components {
             metadata: Record<string, unknown>;
             /** @description All its prices, by amount then id. */
             prices: components["schemas"]["PublicPrice"][];
-            service_offer?: null | components["schemas"]["ServiceOffer"];
+            service_offer: null | components["schemas"]["ServiceOffer"];
         };
         /** @description Create/update body of a product; every field optional so PATCH can send just one. */
         ProductInput: {
@@ -1198,7 +1198,7 @@ export interface components {
         };
         /** @description `ProductList` of the spec. */
         ProductList: {
-            active_price?: null | components["schemas"]["PublicPrice"];
+            active_price: null | components["schemas"]["PublicPrice"];
             /**
              * Format: date-time
              * @description Created.
@@ -1311,7 +1311,7 @@ export interface components {
              * Format: date
              * @description Planned launch day.
              */
-            target_launch_date?: string | null;
+            target_launch_date: string | null;
             /**
              * Format: date-time
              * @description Last changed.
@@ -1496,7 +1496,7 @@ export interface components {
              * Format: int64
              * @description The id of its active price, or null.
              */
-            active_price?: number | null;
+            active_price: number | null;
             /** @description All its assets, by title then id. */
             assets: components["schemas"]["SellerAsset"][];
             /**
@@ -1520,7 +1520,7 @@ export interface components {
             /** @description All its prices, by amount then id. */
             prices: components["schemas"]["SellerPrice"][];
             product_type: components["schemas"]["ProductType"];
-            service_offer?: null | components["schemas"]["ServiceOffer"];
+            service_offer: null | components["schemas"]["ServiceOffer"];
             /** @description URL slug, unique per seller. */
             slug: string;
             /** @description Short pitch. */
@@ -1567,9 +1567,9 @@ export interface components {
              * Format: date-time
              * @description When it was canceled.
              */
-            canceled_at?: string | null;
+            canceled_at: string | null;
             /** @description Clerk's id; null for a subscription from a local order. */
-            clerk_subscription_id?: string | null;
+            clerk_subscription_id: string | null;
             /**
              * Format: date-time
              * @description Created.
@@ -1579,12 +1579,12 @@ export interface components {
              * Format: date-time
              * @description End of the current period.
              */
-            current_period_end?: string | null;
+            current_period_end: string | null;
             /**
              * Format: date-time
              * @description Start of the current period.
              */
-            current_period_start?: string | null;
+            current_period_start: string | null;
             /**
              * Format: int64
              * @description Row id.
@@ -1596,15 +1596,15 @@ export interface components {
              * Format: int64
              * @description Price id, while it exists.
              */
-            price?: number | null;
-            price_summary?: null | components["schemas"]["PriceSummary"];
+            price: number | null;
+            price_summary: null | components["schemas"]["PriceSummary"];
             /**
              * Format: int64
              * @description Product id, while it exists.
              */
-            product?: number | null;
+            product: number | null;
             /** @description The product's name, while it exists. */
-            product_name?: string | null;
+            product_name: string | null;
             status: components["schemas"]["SubscriptionStatus"];
             /**
              * Format: date-time
@@ -1656,7 +1656,7 @@ export interface components {
              * Format: date-time
              * @description When it was completed or canceled.
              */
-            completed_at?: string | null;
+            completed_at: string | null;
             /**
              * Format: date-time
              * @description Created.
@@ -1671,19 +1671,19 @@ export interface components {
              * Format: int64
              * @description The delivery grant's id, if any.
              */
-            download_grant?: number | null;
+            download_grant: number | null;
             /** @description Whether the delivery grant can be used now. */
             download_ready: boolean;
             /**
              * Format: uuid
              * @description The delivery grant's token, for `account/downloads/{token}/access/`.
              */
-            download_token?: string | null;
+            download_token: string | null;
             /**
              * Format: date-time
              * @description When it is due.
              */
-            due_at?: string | null;
+            due_at: string | null;
             /**
              * Format: int64
              * @description Row id.
@@ -1695,19 +1695,19 @@ export interface components {
              * Format: int64
              * @description The order item's id, while it exists.
              */
-            order_item?: number | null;
+            order_item: number | null;
             /**
              * Format: int64
              * @description The product's id, while it exists.
              */
-            product?: number | null;
+            product: number | null;
             /** @description The product's name, while it exists. */
-            product_name?: string | null;
+            product_name: string | null;
             /**
              * Format: date-time
              * @description When it was shipped.
              */
-            shipped_at?: string | null;
+            shipped_at: string | null;
             /** @description Carrier name. */
             shipping_carrier: string;
             /** @description Tracking number. */

@@ -12,6 +12,7 @@
 
 pub mod enums;
 pub mod errors;
+mod required;
 
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -177,6 +178,7 @@ pub fn document(dev_auth_active: bool) -> Document {
             .retain(|path, _| !path.starts_with("/api/dev/"));
     }
     StandardResponses.modify(&mut doc);
+    required::ResponseFieldsRequired.modify(&mut doc);
     doc
 }
 

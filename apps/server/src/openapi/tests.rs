@@ -143,3 +143,18 @@ fn it_is_openapi_3_1_with_both_security_schemes() {
             .is_some_and(|v| v.contains(&"fulfilled".into()))
     );
 }
+
+#[test]
+fn answers_require_their_nullable_fields_and_requests_do_not() {
+    let json = serde_json::to_value(document(false)).expect("serialisable");
+    let schemas = &json["components"]["schemas"];
+    let required = |name: &str| -> Vec<String> {
+        serde_json::from_value(schemas[name]["required"].clone()).unwrap_or_default()
+    };
+    assert!(required("Order").contains(&"paid_at".to_owned()));
+    assert!(required("WorkOrder").contains(&"due_at".to_owned()));
+    assert!(!required("WebhookAck").contains(&"ignored".to_owned()));
+    assert!(!required("RefusedGrant").contains(&"grant".to_owned()));
+    assert!(required("ProductInput").is_empty());
+    assert_eq!(required("CreateOrder"), ["price_id"]);
+}
