@@ -87,6 +87,9 @@ async fn a_subscription_webhook_creates_the_subscriber_and_grants_the_plan() {
         ),
     )
     .await;
+    // The subscriber got a profile and an account before ever signing in here.
+    assert_eq!(app.count("profiles").await, 2, "the seller and the subscriber");
+    assert_eq!(app.count("customer_accounts").await, 2);
     let subs = get(&app, user, "/api/account/subscriptions/").await;
     assert_eq!(subs.as_array().unwrap().len(), 1, "{subs}");
     assert_eq!(subs[0]["status"], "active");
