@@ -88,7 +88,11 @@ async fn a_subscription_webhook_creates_the_subscriber_and_grants_the_plan() {
     )
     .await;
     // The subscriber got a profile and an account before ever signing in here.
-    assert_eq!(app.count("profiles").await, 2, "the seller and the subscriber");
+    assert_eq!(
+        app.count("profiles").await,
+        2,
+        "the seller and the subscriber"
+    );
     assert_eq!(app.count("customer_accounts").await, 2);
     let subs = get(&app, user, "/api/account/subscriptions/").await;
     assert_eq!(subs.as_array().unwrap().len(), 1, "{subs}");
@@ -453,4 +457,48 @@ async fn me_clerk_shows_public_fields_only_and_502_when_clerk_fails() {
     let (code, err) = body(app.get_as("user_down", "/api/me/clerk/").await).await;
     assert_eq!(code, 502, "{err}");
     assert!(!err["detail"].as_str().unwrap().contains("500"));
+}
+
+/// Twenty states of one new subscription delivered at once (Clerk sends created and
+/// active milliseconds apart): no delivery fails, one row results, in the newest state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_deliveries_of_a_new_subscription_end_in_the_newest_state() {
+    let app = TestApp::spawn().await;
+    plan(&app, "Odd", json!(["odd"]), "cplan_odd").await;
+    plan(&app, "Even", json!(["even", "shared"]), "cplan_even").await;
+    let user = "user_racer";
+    let deliveries = (0..20_i64).map(|i| {
+        let plan = if i % 2 == 0 {
+            "cplan_even"
+        } else {
+            "cplan_odd"
+        };
+        let status = if i % 3 == 0 { "past_due" } else { "active" };
+        // The newest (i = 19 … made even below) is active on Even.
+        let (plan, status) = if i == 19 {
+            ("cplan_even", "active")
+        } else {
+            (plan, status)
+        };
+        let event = event(
+            "subscription.updated",
+            "sub_race",
+            user,
+            status,
+            plan,
+            T + i,
+        );
+        let app = &app;
+        async move {
+            let response = app.deliver(&format!("race_{i}"), &event).await;
+            response.status().as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(deliveries).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(app.count("subscriptions").await, 1);
+    let subs = get(&app, user, "/api/account/subscriptions/").await;
+    assert_eq!(subs[0]["status"], "active", "{subs}");
+    assert_eq!(subs[0]["product_name"], "Even");
+    assert_eq!(current_keys(&app, user).await, ["even", "shared"]);
 }

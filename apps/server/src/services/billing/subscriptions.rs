@@ -100,15 +100,12 @@ pub async fn apply<C: ConnectionTrait>(
     let Some(clerk_id) = payload.clerk_subscription_id.as_deref() else {
         return Ok(Applied::Skipped("subscription without an id".into()));
     };
-    let existing = locked_row(db, clerk_id).await?;
-    if existing
-        .as_ref()
-        .and_then(|row| row.clerk_updated_at)
-        .is_some_and(|stored| stored > version)
-    {
-        return Ok(Applied::Stale);
-    }
-    let account = match (&payload.user_id, &existing) {
+    // Who and what, read before any lock (creating the subscriber is conflict-safe).
+    let known = subscriptions::Entity::find()
+        .filter(subscriptions::Column::ClerkSubscriptionId.eq(clerk_id))
+        .one(db)
+        .await?;
+    let account = match (&payload.user_id, &known) {
         (Some(user_id), _) => subscriber_account(db, user_id).await?,
         (None, Some(row)) => {
             customer_accounts::Entity::find_by_id(row.customer_account_id)
@@ -124,29 +121,21 @@ pub async fn apply<C: ConnectionTrait>(
         )));
     };
     let price = local_price(db, payload).await?;
-    let existing = match (existing, &price) {
-        (None, Some(price)) => adopt_local(db, account.id, price.id).await?,
-        (existing, _) => existing,
-    };
+    if known.is_none() {
+        claim_row(db, clerk_id, account.id, price.as_ref()).await?;
+    }
+    let row = locked_row(db, clerk_id).await?;
+    if row.clerk_updated_at.is_some_and(|stored| stored > version) {
+        return Ok(Applied::Stale);
+    }
     let now = Utc::now();
     let status = if cancel {
         SubscriptionStatus::Canceled
     } else {
         payload.status
     };
-    let mut row = match existing {
-        Some(row) => row.into_active_model(),
-        None => subscriptions::ActiveModel {
-            clerk_subscription_id: Set(Some(clerk_id.to_owned())),
-            product_id: Set(None),
-            price_id: Set(None),
-            metadata: Set(json!({})),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
+    let mut row = row.into_active_model();
     row.customer_account_id = Set(account.id);
-    row.clerk_subscription_id = Set(Some(clerk_id.to_owned()));
     if let Some(price) = &price {
         row.product_id = Set(Some(price.product_id));
         row.price_id = Set(Some(price.id));
@@ -189,14 +178,54 @@ pub async fn apply<C: ConnectionTrait>(
     })
 }
 
-/// The row for `clerk_id`, locked for this transaction (a no-op UPDATE first: a row
-/// lock on Postgres, the write lock on SQLite), or `None` when there is none yet. Two
-/// first deliveries of one new subscription race on the unique index; the loser's
-/// transaction fails and Svix retries it, finding the row.
+/// Makes sure a row for `clerk_id` exists, without ever failing on a concurrent first
+/// delivery: the subscription a local checkout of this price made for this account
+/// takes the Clerk id (one purchase never shows as two subscriptions), else an empty
+/// `incomplete` row is inserted with `ON CONFLICT DO NOTHING`. Either waits for a
+/// concurrent transaction doing the same, then finds its row.
+async fn claim_row<C: ConnectionTrait>(
+    db: &C,
+    clerk_id: &str,
+    account_id: i64,
+    price: Option<&prices::Model>,
+) -> Result<(), ApiError> {
+    if let Some(price) = price
+        && let Some(local) = adoptable(db, account_id, price.id).await?
+    {
+        subscriptions::Entity::update_many()
+            .col_expr(
+                subscriptions::Column::ClerkSubscriptionId,
+                Expr::value(clerk_id),
+            )
+            .filter(subscriptions::Column::Id.eq(local.id))
+            .filter(subscriptions::Column::ClerkSubscriptionId.is_null())
+            .exec(db)
+            .await?;
+    }
+    let now = Utc::now();
+    let row = subscriptions::ActiveModel {
+        customer_account_id: Set(account_id),
+        clerk_subscription_id: Set(Some(clerk_id.to_owned())),
+        status: Set(SubscriptionStatus::Incomplete.as_str().to_owned()),
+        cancel_at_period_end: Set(false),
+        metadata: Set(json!({})),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    subscriptions::Entity::insert(row)
+        .on_conflict_do_nothing_on([subscriptions::Column::ClerkSubscriptionId])
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The row for `clerk_id` (it exists: see [`claim_row`]), locked for this transaction
+/// by a no-op UPDATE first: a row lock on Postgres, the write lock on SQLite.
 async fn locked_row<C: ConnectionTrait>(
     db: &C,
     clerk_id: &str,
-) -> Result<Option<subscriptions::Model>, ApiError> {
+) -> Result<subscriptions::Model, ApiError> {
     subscriptions::Entity::update_many()
         .col_expr(
             subscriptions::Column::Status,
@@ -205,16 +234,18 @@ async fn locked_row<C: ConnectionTrait>(
         .filter(subscriptions::Column::ClerkSubscriptionId.eq(clerk_id))
         .exec(db)
         .await?;
-    Ok(subscriptions::Entity::find()
+    subscriptions::Entity::find()
         .filter(subscriptions::Column::ClerkSubscriptionId.eq(clerk_id))
         .one(db)
-        .await?)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Internal(format!("subscription {clerk_id} vanished after its claim"))
+        })
 }
 
 /// The subscription a local checkout of this price created for this account (no Clerk
-/// id yet, not canceled), which Clerk's subscription now takes over, so one purchase
-/// never shows as two subscriptions.
-async fn adopt_local<C: ConnectionTrait>(
+/// id yet, not canceled), which a Clerk subscription for the same price takes over.
+async fn adoptable<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     price_id: i64,
