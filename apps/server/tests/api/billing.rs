@@ -502,3 +502,41 @@ async fn concurrent_deliveries_of_a_new_subscription_end_in_the_newest_state() {
     assert_eq!(subs[0]["product_name"], "Even");
     assert_eq!(current_keys(&app, user).await, ["even", "shared"]);
 }
+
+/// An event that arrived before the seller mapped its Clerk plan granted nothing; the
+/// next sync replays it and grants the plan (even when Clerk itself cannot be asked).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_replays_stored_events_so_a_plan_mapped_later_is_granted() {
+    let app = TestApp::spawn().await;
+    let product = loop_support::product(&app, "Later", "digital", json!(["later"])).await;
+    let price = loop_support::price(&app, product, 900, "monthly").await;
+    let user = "user_early";
+    deliver_ok(
+        &app,
+        "early",
+        &event(
+            "subscription.active",
+            "sub_early",
+            user,
+            "active",
+            "cplan_later",
+            T,
+        ),
+    )
+    .await;
+    assert!(current_keys(&app, user).await.is_empty());
+    let (status, _) = body(
+        app.send_as(
+            SELLER,
+            Method::PATCH,
+            &format!("/api/seller/prices/{price}/"),
+            &json!({"clerk_plan_id": "cplan_later"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let sync = refresh(&app, user).await;
+    assert_eq!(sync["error_code"], "clerk_client_unavailable", "{sync}");
+    assert_eq!(current_keys(&app, user).await, ["later"]);
+}

@@ -107,26 +107,35 @@ pub async fn ensure(
 /// Re-applies the stored subscription events about this user (the newest
 /// [`REPLAY_LIMIT`] of all users'), oldest first; versions make replays harmless.
 async fn replay_events(state: &AppState, clerk_user_id: &str) -> Result<(), ApiError> {
-    let mut events = webhook_events::Entity::find()
+    let events = webhook_events::Entity::find()
         .filter(webhook_events::Column::EventType.contains("subscription."))
         .order_by_desc(webhook_events::Column::ReceivedAt)
         .limit(REPLAY_LIMIT)
         .all(&state.db)
         .await?;
-    events.reverse();
+    // Oldest first; only this user's, so a sync with nothing to replay writes nothing.
+    let mine: Vec<_> = events
+        .iter()
+        .rev()
+        .filter_map(|event| {
+            let ClerkEventType::Subscription(kind) = ClerkEventType::parse(&event.event_type)
+            else {
+                return None;
+            };
+            let payload = read_subscription(event.payload.get("data").unwrap_or(&Value::Null));
+            (payload.user_id.as_deref() == Some(clerk_user_id)).then(|| {
+                let version = version_of(&payload, &event.payload, event.received_at);
+                (payload, kind.is_cancellation(), version)
+            })
+        })
+        .collect();
+    if mine.is_empty() {
+        return Ok(());
+    }
     let turn = state.writes.enter().await;
     let txn = state.db.begin().await?;
-    for event in events {
-        let ClerkEventType::Subscription(kind) = ClerkEventType::parse(&event.event_type) else {
-            continue;
-        };
-        let data = event.payload.get("data").unwrap_or(&Value::Null);
-        let payload = read_subscription(data);
-        if payload.user_id.as_deref() != Some(clerk_user_id) {
-            continue;
-        }
-        let version = version_of(&payload, &event.payload, event.received_at);
-        apply(&txn, &payload, kind.is_cancellation(), version).await?;
+    for (payload, cancel, version) in &mine {
+        apply(&txn, payload, *cancel, *version).await?;
     }
     txn.commit().await?;
     drop(turn);
