@@ -97,3 +97,26 @@ fn production_without_a_secret_key_refuses_to_start() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("APP_SECRET_KEY"));
 }
+
+#[test]
+fn check_deploy_refuses_catch_all_proxy_ranges() {
+    for range in ["0.0.0.0/0", "::/0"] {
+        let mut env = production();
+        env.push(("TRUSTED_PROXIES", range));
+        let out = paidloop(&["check", "--deploy"], &env);
+        assert!(!out.status.success(), "{range} passed");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("TRUSTED_PROXIES contains {range}")),
+            "{stderr}"
+        );
+    }
+    let mut env = production();
+    env.push(("TRUSTED_PROXIES", "10.0.0.0/8"));
+    let out = paidloop(&["check", "--deploy"], &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -117,6 +117,17 @@ pub fn findings(config: &Config) -> Vec<Finding> {
     if config.app.hsts_seconds == 0 {
         error("SECURE_HSTS_SECONDS is 0: HSTS is off".to_owned());
     }
+    for net in config
+        .app
+        .trusted_proxies
+        .iter()
+        .filter(|n| n.prefix_len() == 0)
+    {
+        error(format!(
+            "TRUSTED_PROXIES contains {net}, which trusts every address: any client could \
+             forge its IP (and escape rate limits) with X-Forwarded-For; list your proxies' ranges"
+        ));
+    }
     let mut warn = |message: &str| {
         out.push(Finding {
             severity: Severity::Warning,
@@ -218,6 +229,31 @@ mod tests {
         let errors = errors(&config);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].contains("local-development"));
+    }
+
+    #[test]
+    fn catch_all_proxy_ranges_are_refused() {
+        for catch_all in ["0.0.0.0/0", "::/0", "10.0.0.0/8,0.0.0.0/0"] {
+            let config = config(&[
+                (
+                    "APP_SECRET_KEY",
+                    "q8Zr1fJ0mXwT5vK2pL9sB4nH7cY3dG6aE1uR8iO0tW5zQ2xV4bN7mM",
+                ),
+                ("CLERK_DOMAIN", "clerk.shop.test"),
+                (
+                    "CLERK_WEBHOOK_SIGNING_SECRET",
+                    "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                ),
+                ("APP_ALLOWED_HOSTS", "shop.test"),
+                ("TRUSTED_PROXIES", catch_all),
+            ]);
+            let errors = errors(&config);
+            assert_eq!(errors.len(), 1, "{catch_all}: {errors:?}");
+            assert!(
+                errors[0].starts_with("TRUSTED_PROXIES contains"),
+                "{errors:?}"
+            );
+        }
     }
 
     #[test]

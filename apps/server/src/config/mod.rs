@@ -10,6 +10,7 @@ mod parse;
 
 use std::time::Duration;
 
+use ipnet::IpNet;
 use url::Url;
 
 pub use parse::{ConfigError, RateLimit, parse_bool};
@@ -81,10 +82,29 @@ pub struct AppConfig {
     pub rate_limit_order_confirm: RateLimit,
     /// Per-user budget on download access.
     pub rate_limit_download_access: RateLimit,
+    /// Where rate-limit budgets live: this process, or a Redis all instances share.
+    pub rate_limit_store: RateLimitStore,
+    /// Reverse proxies whose `X-Forwarded-*` headers are believed; empty = none.
+    pub trusted_proxies: Vec<IpNet>,
+    /// The public origin for links the server makes; `None` = from the request's `Host`.
+    pub public_url: Option<Url>,
     /// Local sign-in without Clerk (`POST /api/dev/session/`).
     pub dev_auth_enabled: bool,
     /// How long a caller's profile and account rows are reused (0: read every request).
     pub identity_cache_ttl: Duration,
+    /// How long a public catalog body is reused (0: the cache is off).
+    pub catalog_cache_ttl: Duration,
+    /// How long a buyer's order list body is reused (0: the cache is off).
+    pub order_list_cache_ttl: Duration,
+}
+
+/// Where rate-limit budgets are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateLimitStore {
+    /// In this process: each instance has its own budgets (the default).
+    Memory,
+    /// In the Redis at this URL, shared by every instance that uses it.
+    Redis(Url),
 }
 
 /// How log lines are written.
@@ -383,8 +403,37 @@ fn read_app(r: &mut Reader<'_>, debug: bool) -> AppConfig {
         rate_limit_checkout_create: r.rate("RATE_LIMIT_CHECKOUT_CREATE", "60/hour"),
         rate_limit_order_confirm: r.rate("RATE_LIMIT_ORDER_CONFIRM", "60/hour"),
         rate_limit_download_access: r.rate("RATE_LIMIT_DOWNLOAD_ACCESS", "180/hour"),
+        rate_limit_store: read_rate_limit_store(r),
+        trusted_proxies: r.networks("TRUSTED_PROXIES"),
+        public_url: r.origin("APP_PUBLIC_URL"),
         dev_auth_enabled: r.bool("DEV_AUTH_ENABLED", false),
-        identity_cache_ttl: Duration::from_secs(r.number("AUTH_IDENTITY_CACHE_SECONDS", 5, 0, 300)),
+        identity_cache_ttl: r.seconds("AUTH_IDENTITY_CACHE_SECONDS", 5, 300),
+        catalog_cache_ttl: r.seconds("CATALOG_CACHE_SECONDS", 2, 300),
+        order_list_cache_ttl: r.seconds("ORDER_LIST_CACHE_SECONDS", 2, 300),
+    }
+}
+
+/// `RATE_LIMIT_STORE` and, for `redis`, the `REDIS_URL` it needs.
+fn read_rate_limit_store(r: &mut Reader<'_>) -> RateLimitStore {
+    if r.choice("RATE_LIMIT_STORE", "memory", &["memory", "redis"]) != "redis" {
+        return RateLimitStore::Memory;
+    }
+    let Some(raw) = r.opt("REDIS_URL") else {
+        r.problem(
+            "REDIS_URL",
+            "required when RATE_LIMIT_STORE=redis (e.g. redis://127.0.0.1:6379/0)",
+        );
+        return RateLimitStore::Memory;
+    };
+    match Url::parse(&raw) {
+        Ok(url) if url.scheme() == "redis" && url.has_host() => RateLimitStore::Redis(url),
+        _ => {
+            r.problem(
+                "REDIS_URL",
+                format!("expected redis://host:port/db, got {raw:?}"),
+            );
+            RateLimitStore::Memory
+        }
     }
 }
 
@@ -576,6 +625,60 @@ mod tests {
         ] {
             assert!(text.contains(name), "{name} missing from {text}");
         }
+    }
+
+    #[test]
+    fn hardening_settings_have_their_documented_defaults() {
+        let app = load(&[]).unwrap().app;
+        assert_eq!(app.rate_limit_store, RateLimitStore::Memory);
+        assert!(app.trusted_proxies.is_empty());
+        assert_eq!(app.public_url, None);
+        assert_eq!(app.catalog_cache_ttl, Duration::from_secs(2));
+        assert_eq!(app.order_list_cache_ttl, Duration::from_secs(2));
+        assert_eq!(app.identity_cache_ttl, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn hardening_settings_parse_and_name_their_variable_when_wrong() {
+        let app = load(&[
+            ("RATE_LIMIT_STORE", "redis"),
+            ("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1"),
+            ("APP_PUBLIC_URL", "https://shop.test"),
+            ("CATALOG_CACHE_SECONDS", "0"),
+        ])
+        .unwrap()
+        .app;
+        assert!(
+            matches!(app.rate_limit_store, RateLimitStore::Redis(ref url) if url.port() == Some(6379))
+        );
+        assert_eq!(app.trusted_proxies.len(), 2);
+        assert_eq!(
+            app.public_url.map(|u| u.origin().ascii_serialization()),
+            Some("https://shop.test".to_owned())
+        );
+        assert_eq!(app.catalog_cache_ttl, Duration::ZERO);
+
+        let text = load(&[
+            ("RATE_LIMIT_STORE", "redis"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8,lb.internal"),
+            ("APP_PUBLIC_URL", "https://shop.test/app"),
+            ("ORDER_LIST_CACHE_SECONDS", "-1"),
+        ])
+        .unwrap_err()
+        .to_string();
+        for needle in [
+            "REDIS_URL",
+            "TRUSTED_PROXIES: expected a CIDR range or an IP address, got \"lb.internal\"",
+            "APP_PUBLIC_URL",
+            "ORDER_LIST_CACHE_SECONDS",
+        ] {
+            assert!(text.contains(needle), "{needle} missing from {text}");
+        }
+        let text = load(&[("RATE_LIMIT_STORE", "redis"), ("REDIS_URL", "http://x")])
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("REDIS_URL: expected redis://"), "{text}");
     }
 
     #[test]

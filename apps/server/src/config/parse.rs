@@ -5,8 +5,10 @@
 //! records each one (always naming the variable) and the caller turns the list into one
 //! [`ConfigError`].
 
+use std::net::IpAddr;
 use std::time::Duration;
 
+use ipnet::IpNet;
 use url::Url;
 
 /// Every problem found while reading the configuration, one line per variable.
@@ -108,6 +110,47 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A whole number of seconds from 0 to `max` (0 meaning "off" where the caller says so).
+    pub fn seconds(&mut self, name: &str, default: u64, max: u64) -> Duration {
+        Duration::from_secs(self.number(name, default, 0, max))
+    }
+
+    /// A comma-separated list of CIDR ranges (`10.0.0.0/8`, `fd00::/8`) or single
+    /// addresses (taken as `/32` or `/128`).
+    pub fn networks(&mut self, name: &str) -> Vec<IpNet> {
+        let mut out = Vec::new();
+        for entry in self.list(name, "") {
+            match parse_network(&entry) {
+                Some(net) => out.push(net),
+                None => self.problem(
+                    name,
+                    format!("expected a CIDR range or an IP address, got {entry:?}"),
+                ),
+            }
+        }
+        out
+    }
+
+    /// An http(s) origin (`https://app.example.com`, a port allowed; no path, query or
+    /// fragment), if set.
+    pub fn origin(&mut self, name: &str) -> Option<Url> {
+        let url = self.url(name)?;
+        let bare = url.path() == "/"
+            && url.query().is_none()
+            && url.fragment().is_none()
+            && url.username().is_empty()
+            && url.password().is_none();
+        if bare {
+            Some(url)
+        } else {
+            self.problem(
+                name,
+                format!("expected an origin such as https://app.example.com, got {url}"),
+            );
+            None
+        }
+    }
+
     /// A comma-separated list, entries trimmed, empties dropped.
     pub fn list(&self, name: &str, default: &str) -> Vec<String> {
         split_list(&self.string(name, default))
@@ -177,6 +220,15 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
     }
 }
 
+/// Parses `10.0.0.0/8` or a single address; host bits are cleared (`10.1.2.3/8` is
+/// `10.0.0.0/8`).
+pub fn parse_network(raw: &str) -> Option<IpNet> {
+    if let Ok(net) = raw.parse::<IpNet>() {
+        return Some(net.trunc());
+    }
+    raw.parse::<IpAddr>().ok().map(IpNet::from)
+}
+
 /// Splits a comma-separated setting.
 pub fn split_list(raw: &str) -> Vec<String> {
     raw.split(',')
@@ -206,6 +258,24 @@ mod tests {
         assert_eq!(RateLimit::parse("0/min"), None);
         assert_eq!(RateLimit::parse("10/week"), None);
         assert_eq!(RateLimit::parse("ten/min"), None);
+    }
+
+    #[test]
+    fn networks_accept_ranges_and_single_addresses() {
+        assert_eq!(
+            parse_network("10.1.2.3/8").map(|n| n.to_string()),
+            Some("10.0.0.0/8".to_owned())
+        );
+        assert_eq!(
+            parse_network("203.0.113.7").map(|n| n.to_string()),
+            Some("203.0.113.7/32".to_owned())
+        );
+        assert_eq!(
+            parse_network("fd00::/8").map(|n| n.to_string()),
+            Some("fd00::/8".to_owned())
+        );
+        assert_eq!(parse_network("10.0.0.0/33"), None);
+        assert_eq!(parse_network("proxy.internal"), None);
     }
 
     #[test]
