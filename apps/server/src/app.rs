@@ -20,6 +20,8 @@ use crate::db::WriteGate;
 use crate::error::ApiError;
 use crate::http::middleware;
 use crate::routes;
+use crate::services::catalog::cache::{CatalogGeneration, PublicCatalogCache};
+use crate::services::orders::list_cache::OrderListCache;
 use crate::state::AppState;
 
 /// How long outgoing calls to Clerk may take.
@@ -71,11 +73,17 @@ pub fn build_state(
     };
     let identities = Arc::new(IdentityCache::new(config.app.identity_cache_ttl));
     let writes = WriteGate::for_url(&config.app.database_url);
+    let catalog_generation = Arc::new(CatalogGeneration::default());
+    let order_lists = Arc::new(OrderListCache::new(
+        config.app.order_list_cache_ttl,
+        catalog_generation.clone(),
+    ));
     Ok(AppState {
         writes,
         order_writer: Arc::default(),
         event_recorder: Arc::default(),
-        order_lists: Arc::default(),
+        order_lists,
+        catalog_generation,
         identities,
         config: Arc::new(config),
         db,
@@ -127,6 +135,8 @@ fn cors(config: &Config) -> Cors {
 /// There is deliberately no app-wide default service: actix would hand it to every
 /// resource too, turning "wrong method" (405) into 404. Unknown paths get actix's empty
 /// 404, which [`middleware::json_errors`] turns into the JSON shape.
+///
+/// Each worker builds its own public catalog cache (no lock shared between workers).
 pub fn build_app(
     state: AppState,
 ) -> App<
@@ -140,6 +150,9 @@ pub fn build_app(
 > {
     let config = state.config.clone();
     App::new()
+        .app_data(web::Data::new(PublicCatalogCache::new(
+            config.app.catalog_cache_ttl,
+        )))
         .app_data(web::Data::new(state))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {

@@ -9,6 +9,7 @@ use crate::auth::dev::DevSigner;
 use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
 use crate::db::WriteGate;
+use crate::services::catalog::cache::CatalogGeneration;
 use crate::services::orders::list_cache::OrderListCache;
 use crate::services::orders::writer::OrderWriter;
 use crate::services::webhooks::recorder::EventRecorder;
@@ -25,6 +26,9 @@ pub struct AppState {
     pub writes: WriteGate,
     /// Recently served order lists, per account (see `services::orders::list_cache`).
     pub order_lists: Arc<OrderListCache>,
+    /// Bumped after every catalog write of this instance; cached catalog bodies and
+    /// order lists read under an older one are stale.
+    pub catalog_generation: Arc<CatalogGeneration>,
     /// Stores record-only webhook events in shared statements.
     pub event_recorder: Arc<EventRecorder>,
     /// Groups concurrent order creations into shared transactions.

@@ -22,8 +22,6 @@ use actix_web::http::Method;
 use actix_web::{FromRequest, Handler, Responder, Route, Scope, web};
 use utoipa::OpenApi;
 
-use crate::services::catalog::cache::PublicCatalogCache;
-
 /// One method and path the router serves, as OpenAPI writes it (`/api/projects/{id}/`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ServedRoute {
@@ -143,7 +141,6 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) -> Vec<Ser
     let mut api = ApiRoutes::new();
     api.scope = api
         .scope
-        .app_data(web::Data::new(PublicCatalogCache::default()))
         .app_data(web::Data::new(openapi::DocumentJson::new(dev_auth_active)))
         // The webhook receiver reads its body raw (it must verify the exact bytes).
         .app_data(web::PayloadConfig::new(crate::http::json::MAX_JSON_BYTES));

@@ -22,14 +22,14 @@ use crate::http::json::JsonBody;
 use crate::openapi::errors::{ErrorDetail, ValidationErrors};
 use crate::services::orders::confirm::{PaymentProof, confirm};
 use crate::services::orders::emails::EmailSettings;
-use crate::services::orders::{self, CreateOrder, list_cache};
+use crate::services::orders::{self, CreateOrder};
 use crate::state::AppState;
 use crate::views::orders::OrderView;
 
 /// The header that carries `ORDER_CONFIRM_SHARED_SECRET`.
 const SECRET_HEADER: &str = "x-order-confirm-secret";
 
-/// `GET account/orders/`: served from this instance's [`list_cache`] while nothing the
+/// `GET account/orders/`: served from this instance's [`orders::list_cache`] while nothing the
 /// list shows has changed (see that module for when a body goes stale).
 #[utoipa::path(
     get,
@@ -42,7 +42,7 @@ const SECRET_HEADER: &str = "x-order-confirm-secret";
 )]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
     let account = user.account.id;
-    let (stamp, now) = (list_cache::stamp(account), Instant::now());
+    let (stamp, now) = (state.order_lists.stamp(account), Instant::now());
     if let Some(body) = state.order_lists.get(account, stamp, now) {
         return Ok(json_response(body));
     }
@@ -235,7 +235,7 @@ pub async fn confirm_order(
     let emails = EmailSettings::from_config(&state.config);
     let turn = state.writes.enter().await;
     let confirmed = confirm(&state.db, order.id, &proof, &emails).await?;
-    list_cache::orders_changed(order.customer_account_id);
+    state.order_lists.orders_changed(order.customer_account_id);
     drop(turn);
     let view = orders::view(&state.db, &confirmed.order).await?;
     Ok(HttpResponse::Ok().json(ConfirmedOrderView {

@@ -1,7 +1,7 @@
 //! `products/`: the public catalog (no sign-in).
 //!
 //! Bodies are served from the per-worker [`PublicCatalogCache`] while the catalog has
-//! not changed on this instance and for at most [`cache::TTL`]; see that module.
+//! not changed on this instance and for at most `CATALOG_CACHE_SECONDS`; see that module.
 
 use std::time::Instant;
 
@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::OpenApi;
 
 use crate::error::ApiError;
-use crate::services::catalog::cache::{self, PublicCatalogCache};
+use crate::services::catalog::cache::PublicCatalogCache;
 use crate::services::catalog::public;
 use crate::state::AppState;
 use crate::views::catalog::{ProductDetailView, ProductListView};
@@ -42,7 +42,7 @@ pub async fn list(
     state: web::Data<AppState>,
     cache: web::Data<PublicCatalogCache>,
 ) -> Result<HttpResponse, ApiError> {
-    let (generation, now) = (cache::generation(), Instant::now());
+    let (generation, now) = (state.catalog_generation.current(), Instant::now());
     if let Some(body) = cache.list(generation, now) {
         return Ok(ok(body));
     }
@@ -67,7 +67,7 @@ pub async fn detail(
     cache: web::Data<PublicCatalogCache>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (generation, now) = (cache::generation(), Instant::now());
+    let (generation, now) = (state.catalog_generation.current(), Instant::now());
     if let Some(body) = cache.detail(&slug, generation, now) {
         return Ok(ok(body));
     }

@@ -53,7 +53,13 @@ pub async fn create_product(
     user: CurrentUser,
     body: JsonBody<ProductInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = products::create(&state.db, user.profile.id, &body.0).await?;
+    let row = products::create(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        &body.0,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(SellerProductView::from(&row)))
 }
 
@@ -97,7 +103,15 @@ pub async fn patch_product(
     id: web::Path<i64>,
     body: JsonBody<ProductInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = products::update(&state.db, user.profile.id, *id, &body.0, false).await?;
+    let row = products::update(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        *id,
+        &body.0,
+        false,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SellerProductView::from(&row)))
 }
 
@@ -120,7 +134,15 @@ pub async fn put_product(
     id: web::Path<i64>,
     body: JsonBody<ProductInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = products::update(&state.db, user.profile.id, *id, &body.0, true).await?;
+    let row = products::update(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        *id,
+        &body.0,
+        true,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SellerProductView::from(&row)))
 }
 
@@ -142,7 +164,7 @@ pub async fn delete_product(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    products::delete(&state.db, user.profile.id, *id).await?;
+    products::delete(&state.db, &state.catalog_generation, user.profile.id, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -187,7 +209,14 @@ pub async fn create_price(
     product_id: web::Path<i64>,
     body: JsonBody<PriceInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = prices::create(&state.db, user.profile.id, *product_id, &body.0).await?;
+    let row = prices::create(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        *product_id,
+        &body.0,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(SellerPriceView::from(&row)))
 }
 
@@ -233,7 +262,14 @@ pub async fn patch_price(
     id: web::Path<i64>,
     body: JsonBody<PriceInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = prices::update(&state.db, user.profile.id, *id, &body.0).await?;
+    let row = prices::update(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        *id,
+        &body.0,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SellerPriceView::from(&row)))
 }
 
@@ -277,7 +313,7 @@ pub async fn delete_price(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    prices::delete(&state.db, user.profile.id, *id).await?;
+    prices::delete(&state.db, &state.catalog_generation, user.profile.id, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -321,7 +357,14 @@ pub async fn create_asset(
     product_id: web::Path<i64>,
     body: JsonBody<AssetInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = assets::create(&state.db, user.profile.id, *product_id, &body.0).await?;
+    let row = assets::create(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        *product_id,
+        &body.0,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(SellerAssetView::from(&row)))
 }
 
@@ -365,7 +408,15 @@ pub async fn patch_asset(
     id: web::Path<i64>,
     body: JsonBody<AssetInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = assets::update(&state.db, user.profile.id, *id, &body.0, false).await?;
+    let row = assets::update(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        *id,
+        &body.0,
+        false,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SellerAssetView::from(&row)))
 }
 
@@ -388,7 +439,15 @@ pub async fn put_asset(
     id: web::Path<i64>,
     body: JsonBody<AssetInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = assets::update(&state.db, user.profile.id, *id, &body.0, true).await?;
+    let row = assets::update(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        *id,
+        &body.0,
+        true,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SellerAssetView::from(&row)))
 }
 
@@ -409,7 +468,7 @@ pub async fn delete_asset(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    assets::delete(&state.db, user.profile.id, *id).await?;
+    assets::delete(&state.db, &state.catalog_generation, user.profile.id, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -457,7 +516,14 @@ pub async fn put_offer(
     product_id: web::Path<i64>,
     body: JsonBody<OfferInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = offers::upsert(&state.db, user.profile.id, *product_id, &body.0).await?;
+    let row = offers::upsert(
+        &state.db,
+        &state.catalog_generation,
+        user.profile.id,
+        *product_id,
+        &body.0,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ServiceOfferView::from(&row)))
 }
 

@@ -3,6 +3,7 @@
 
 mod auth;
 mod billing;
+mod caches;
 mod catalog_assets;
 mod catalog_isolation;
 mod catalog_prices;

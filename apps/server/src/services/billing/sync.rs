@@ -19,7 +19,6 @@ use super::version_of;
 use crate::config::Config;
 use crate::entities::{billing_sync_states, subscriptions, webhook_events};
 use crate::error::ApiError;
-use crate::services::orders::list_cache;
 use crate::state::AppState;
 
 /// How many of the most recent stored subscription events a sync replays.
@@ -100,7 +99,7 @@ pub async fn ensure(
         },
     };
     record_attempt(&state.db, account_id, reason, &detail, Utc::now()).await?;
-    list_cache::payments_changed();
+    state.order_lists.payments_changed();
     status(&state.db, &state.config, account_id, Utc::now()).await
 }
 

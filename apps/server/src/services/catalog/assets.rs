@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::cache::CatalogGeneration;
 use super::{begin_write, finish, is_unique_violation, lock_product, non_negative};
 use crate::entities::{digital_assets, products};
 use crate::error::ApiError;
@@ -203,22 +204,24 @@ pub async fn get(
 }
 
 /// Adds an asset to one of the owner's products.
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip(db, catalog, input))]
 pub async fn create(
     db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
     owner_id: i64,
     product_id: i64,
     input: &AssetInput,
 ) -> Result<digital_assets::Model, ApiError> {
     let txn = begin_write(db).await?;
     let result = write_locked(&txn, owner_id, product_id, None, input, true).await;
-    finish(txn, result).await
+    finish(txn, result, catalog).await
 }
 
 /// Updates one of the owner's assets; `full` (PUT) requires the title and file path.
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip(db, catalog, input))]
 pub async fn update(
     db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
     owner_id: i64,
     asset_id: i64,
     input: &AssetInput,
@@ -231,7 +234,7 @@ pub async fn update(
         }
         Err(err) => Err(err),
     };
-    finish(txn, result).await
+    finish(txn, result, catalog).await
 }
 
 async fn write_locked(
@@ -284,11 +287,16 @@ async fn write_locked(
 
 /// Deletes one of the owner's assets. The schema deletes its download grants with it
 /// (`ON DELETE CASCADE`) and clears them from work orders (`SET NULL`).
-#[tracing::instrument(skip(db))]
-pub async fn delete(db: &DatabaseConnection, owner_id: i64, asset_id: i64) -> Result<(), ApiError> {
+#[tracing::instrument(skip(db, catalog))]
+pub async fn delete(
+    db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
+    owner_id: i64,
+    asset_id: i64,
+) -> Result<(), ApiError> {
     let txn = begin_write(db).await?;
     let result = delete_locked(&txn, owner_id, asset_id).await;
-    finish(txn, result).await
+    finish(txn, result, catalog).await
 }
 
 async fn delete_locked(

@@ -4,19 +4,22 @@
 //! Reading the catalog costs far more than answering from memory: on 2 cores with
 //! SQLite, `products/` with 50 products serves under 1k requests/s from the database
 //! (two statements, ~200 rows) and a detail under 3k (four statements), against ~65k
-//! for `health/`. A body is therefore kept for [`TTL`] and reused while the catalog has
-//! not changed.
+//! for `health/`. A body is therefore kept for `CATALOG_CACHE_SECONDS` (default 2; 0
+//! turns the cache off: no lookup, no store) and reused while the catalog has not
+//! changed.
 //!
-//! Consistency: every catalog write of this process bumps one process-wide generation
-//! ([`catalog_changed`], called after the write commits), and a cached body is only
-//! served while the generation it was read under is still current, so this instance
-//! never serves a catalog older than its own last write, whichever worker answers. A
-//! write on another instance shows here within [`TTL`]. The generation is read before
-//! the database is, so a write that commits during a read leaves that read's body
-//! already stale.
+//! Consistency: every catalog write of this instance bumps the instance's
+//! [`CatalogGeneration`] (after the write commits), and a cached body is only served
+//! while the generation it was read under is still current, so this instance never
+//! serves a catalog older than its own last write, whichever worker answers. A write on
+//! another instance shows here within the TTL. The generation is read before the
+//! database is, so a write that commits during a read leaves that read's body already
+//! stale.
 //!
 //! Each actix worker holds its own [`PublicCatalogCache`] (it is registered with the
-//! routes, which every worker builds); the generation counter is shared by all of them.
+//! app, which every worker builds); the generation lives in the instance's state and is
+//! shared by all of them (and read by the order-list cache, whose bodies show product
+//! slugs and types).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,26 +28,25 @@ use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
 
-/// How long a body may be served when nothing changed on this instance: the most a
-/// public page lags behind a write made through another instance.
-pub const TTL: Duration = Duration::from_secs(2);
-
 /// The most product details kept at once; past it, the detail map starts over.
 const MAX_DETAILS: usize = 1024;
 
-/// Bumped after every catalog write of this process.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
+/// The instance's catalog generation, bumped after every catalog write it commits.
+#[derive(Debug, Default)]
+pub struct CatalogGeneration(AtomicU64);
 
-/// Marks every cached public body of this process as stale. Catalog writes call it
-/// once they are committed.
-pub fn catalog_changed() {
-    GENERATION.fetch_add(1, Ordering::SeqCst);
-}
+impl CatalogGeneration {
+    /// Marks every cached body that shows the catalog stale. Catalog writes call it once
+    /// they are committed.
+    pub fn changed(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
 
-/// The current generation: read it *before* reading the catalog, and store the body
-/// under it.
-pub fn generation() -> u64 {
-    GENERATION.load(Ordering::SeqCst)
+    /// The current generation: read it *before* reading the catalog, and store the body
+    /// under it.
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 struct Entry {
@@ -67,12 +69,6 @@ pub struct PublicCatalogCache {
     details: Mutex<HashMap<String, Entry>>,
 }
 
-impl Default for PublicCatalogCache {
-    fn default() -> Self {
-        Self::new(TTL)
-    }
-}
-
 impl PublicCatalogCache {
     /// A cache keeping bodies for `ttl` (zero: keeps nothing).
     pub fn new(ttl: Duration) -> Self {
@@ -85,12 +81,18 @@ impl PublicCatalogCache {
 
     /// The list body, if it was read under `generation` less than the TTL before `now`.
     pub fn list(&self, generation: u64, now: Instant) -> Option<Bytes> {
+        if self.ttl.is_zero() {
+            return None;
+        }
         let list = self.list.lock().ok()?;
         list.as_ref()?.fresh(self.ttl, generation, now)
     }
 
     /// Keeps the list body read under `generation`.
     pub fn store_list(&self, body: Bytes, generation: u64, now: Instant) {
+        if self.ttl.is_zero() {
+            return;
+        }
         if let Ok(mut list) = self.list.lock() {
             *list = Some(Entry {
                 body,
@@ -103,6 +105,9 @@ impl PublicCatalogCache {
     /// The detail body of `slug`, if it was read under `generation` less than the TTL
     /// before `now`.
     pub fn detail(&self, slug: &str, generation: u64, now: Instant) -> Option<Bytes> {
+        if self.ttl.is_zero() {
+            return None;
+        }
         let details = self.details.lock().ok()?;
         details.get(slug)?.fresh(self.ttl, generation, now)
     }
@@ -110,6 +115,9 @@ impl PublicCatalogCache {
     /// Keeps the detail body of `slug` read under `generation` (answers other than 200
     /// are not kept).
     pub fn store_detail(&self, slug: &str, body: Bytes, generation: u64, now: Instant) {
+        if self.ttl.is_zero() {
+            return;
+        }
         if let Ok(mut details) = self.details.lock() {
             if details.len() >= MAX_DETAILS && !details.contains_key(slug) {
                 details.retain(|_, entry| entry.generation == generation);
@@ -162,13 +170,15 @@ mod tests {
         let now = Instant::now();
         cache.store_list(body("[]"), 1, now);
         cache.store_detail("a", body("{}"), 1, now);
+        assert!(cache.list.lock().unwrap().is_none(), "nothing stored");
+        assert!(cache.details.lock().unwrap().is_empty(), "nothing stored");
         assert_eq!(cache.list(1, now), None);
         assert_eq!(cache.detail("a", 1, now), None);
     }
 
     #[test]
     fn the_detail_map_stays_bounded() {
-        let cache = PublicCatalogCache::new(TTL);
+        let cache = PublicCatalogCache::new(Duration::from_secs(2));
         let now = Instant::now();
         for n in 0..(MAX_DETAILS + 10) {
             cache.store_detail(&format!("p{n}"), body("{}"), 1, now);
@@ -182,9 +192,9 @@ mod tests {
     }
 
     #[test]
-    fn a_change_moves_the_generation_on() {
-        let before = generation();
-        catalog_changed();
-        assert!(generation() > before);
+    fn each_instance_has_its_own_generation() {
+        let (a, b) = (CatalogGeneration::default(), CatalogGeneration::default());
+        a.changed();
+        assert_eq!((a.current(), b.current()), (1, 0));
     }
 }

@@ -60,13 +60,17 @@ async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, Api
     Ok(db.begin_with_options(options).await?)
 }
 
-/// Commits on success (and marks the cached public catalog stale), rolls back on
-/// failure, and returns the result.
-async fn finish<T>(txn: DatabaseTransaction, result: Result<T, ApiError>) -> Result<T, ApiError> {
+/// Commits on success (and moves the instance's catalog generation on, so cached
+/// bodies that show the catalog go stale), rolls back on failure, and returns the result.
+async fn finish<T>(
+    txn: DatabaseTransaction,
+    result: Result<T, ApiError>,
+    catalog: &cache::CatalogGeneration,
+) -> Result<T, ApiError> {
     match result {
         Ok(value) => {
             txn.commit().await?;
-            cache::catalog_changed();
+            catalog.changed();
             Ok(value)
         }
         Err(err) => {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::cache::CatalogGeneration;
 use super::{begin_write, finish, is_unique_violation, lock_product, non_negative};
 use crate::entities::{products, service_offers};
 use crate::error::ApiError;
@@ -136,16 +137,17 @@ pub async fn get(
 }
 
 /// Creates or updates the offer of one of the owner's service products.
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip(db, catalog, input))]
 pub async fn upsert(
     db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
     owner_id: i64,
     product_id: i64,
     input: &OfferInput,
 ) -> Result<service_offers::Model, ApiError> {
     let txn = begin_write(db).await?;
     let result = upsert_locked(&txn, owner_id, product_id, input).await;
-    finish(txn, result).await
+    finish(txn, result, catalog).await
 }
 
 async fn upsert_locked(

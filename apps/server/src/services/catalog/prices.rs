@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::cache::CatalogGeneration;
 use super::{begin_write, finish, is_unique_violation, lock_product};
 use crate::entities::{prices, products};
 use crate::error::ApiError;
@@ -226,25 +227,27 @@ pub async fn get(
 }
 
 /// Creates a price of one of the owner's products.
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip(db, catalog, input))]
 pub async fn create(
     db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
     owner_id: i64,
     product_id: i64,
     input: &PriceInput,
 ) -> Result<prices::Model, ApiError> {
-    write(db, owner_id, Target::Create { product_id }, input).await
+    write(db, catalog, owner_id, Target::Create { product_id }, input).await
 }
 
 /// Updates one of the owner's prices (PUT and PATCH alike: absent fields are kept).
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip(db, catalog, input))]
 pub async fn update(
     db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
     owner_id: i64,
     price_id: i64,
     input: &PriceInput,
 ) -> Result<prices::Model, ApiError> {
-    write(db, owner_id, Target::Update { price_id }, input).await
+    write(db, catalog, owner_id, Target::Update { price_id }, input).await
 }
 
 /// Runs one price write in its own transaction; a write that loses a race on the
@@ -252,6 +255,7 @@ pub async fn update(
 /// tried again from a fresh read, then answered with a 409.
 async fn write(
     db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
     owner_id: i64,
     target: Target,
     input: &PriceInput,
@@ -260,7 +264,7 @@ async fn write(
     loop {
         let txn = begin_write(db).await?;
         let result = write_locked(&txn, owner_id, target, input).await;
-        match finish(txn, result).await {
+        match finish(txn, result, catalog).await {
             Err(ApiError::Conflict(detail)) if attempt < ATTEMPTS => {
                 tracing::info!(attempt, %detail, "retrying a price write");
                 attempt += 1;
@@ -366,11 +370,16 @@ fn map_default_race(err: DbErr) -> ApiError {
 
 /// Deletes one of the owner's prices. The schema then clears it from order lines,
 /// subscriptions and the product's `active_price` (all `ON DELETE SET NULL`).
-#[tracing::instrument(skip(db))]
-pub async fn delete(db: &DatabaseConnection, owner_id: i64, price_id: i64) -> Result<(), ApiError> {
+#[tracing::instrument(skip(db, catalog))]
+pub async fn delete(
+    db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
+    owner_id: i64,
+    price_id: i64,
+) -> Result<(), ApiError> {
     let txn = begin_write(db).await?;
     let result = delete_locked(&txn, owner_id, price_id).await;
-    finish(txn, result).await
+    finish(txn, result, catalog).await
 }
 
 async fn delete_locked(

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::cache::CatalogGeneration;
 use super::{
     ProductChildren, ProductsOf, begin_write, finish, is_foreign_key_violation,
     is_unique_violation, load_children, load_children_of, lock_product,
@@ -255,9 +256,10 @@ pub(super) async fn get_row<C: ConnectionTrait>(
 }
 
 /// Creates a product for the owner.
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip(db, catalog, input))]
 pub async fn create(
     db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
     owner_id: i64,
     input: &ProductInput,
 ) -> Result<SellerProduct, ApiError> {
@@ -277,7 +279,7 @@ pub async fn create(
         ..Default::default()
     };
     let product = row.insert(db).await.map_err(map_unique)?;
-    super::cache::catalog_changed();
+    catalog.changed();
     Ok(SellerProduct {
         product,
         children: ProductChildren::default(),
@@ -285,9 +287,10 @@ pub async fn create(
 }
 
 /// Updates one of the owner's products; `full` (PUT) requires the name.
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip(db, catalog, input))]
 pub async fn update(
     db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
     owner_id: i64,
     id: i64,
     input: &ProductInput,
@@ -295,7 +298,7 @@ pub async fn update(
 ) -> Result<SellerProduct, ApiError> {
     let txn = begin_write(db).await?;
     let result = update_locked(&txn, owner_id, id, input, full).await;
-    let product = finish(txn, result).await?;
+    let product = finish(txn, result, catalog).await?;
     let children = load_children_of(db, id).await?;
     Ok(SellerProduct { product, children })
 }
@@ -340,11 +343,16 @@ async fn update_locked(
 
 /// Deletes one of the owner's products with its prices, assets and offer. A product
 /// that was sold (it has order items) is kept: 409, and nothing is deleted.
-#[tracing::instrument(skip(db))]
-pub async fn delete(db: &DatabaseConnection, owner_id: i64, id: i64) -> Result<(), ApiError> {
+#[tracing::instrument(skip(db, catalog))]
+pub async fn delete(
+    db: &DatabaseConnection,
+    catalog: &CatalogGeneration,
+    owner_id: i64,
+    id: i64,
+) -> Result<(), ApiError> {
     let txn = begin_write(db).await?;
     let result = delete_locked(&txn, owner_id, id).await;
-    finish(txn, result).await
+    finish(txn, result, catalog).await
 }
 
 async fn delete_locked(txn: &DatabaseTransaction, owner_id: i64, id: i64) -> Result<(), ApiError> {

@@ -139,6 +139,7 @@ pub async fn create(
         },
     };
     let (order, item) = state.order_writer.write(db, &state.writes, new).await?;
+    state.order_lists.orders_changed(order.customer_account_id);
 
     let products = HashMap::from([(product.id, product)]);
     Ok(CreatedOrder {

@@ -17,7 +17,6 @@ use crate::db::WriteGate;
 use crate::entities::{order_items, orders};
 use crate::error::ApiError;
 use crate::group_commit::{GroupCommit, GroupWrite, write_or_retry_alone};
-use crate::services::orders::list_cache;
 
 /// The rows of one new order; the item's `order_id` is filled in once the order exists.
 #[derive(Clone)]
@@ -114,9 +113,6 @@ async fn insert(
             .map(|item| (item.order_id, item))
             .collect();
     txn.commit().await?;
-    for (order, _) in &pending {
-        list_cache::orders_changed(order.customer_account_id);
-    }
     pending
         .into_iter()
         .map(|(order, _)| {

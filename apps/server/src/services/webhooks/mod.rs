@@ -27,7 +27,6 @@ use serde_json::{Value, json};
 use crate::entities::webhook_events;
 use crate::error::ApiError;
 use crate::services::billing;
-use crate::services::orders::list_cache;
 use crate::state::AppState;
 
 /// The provider name events are stored under.
@@ -147,7 +146,7 @@ pub async fn receive(
                 kind,
                 ClerkEventType::Payment(_) | ClerkEventType::Subscription(_)
             ) {
-                list_cache::payments_changed();
+                state.order_lists.payments_changed();
             }
             Ok(outcome)
         }
