@@ -12,6 +12,7 @@ use url::Url;
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::http::client_ip::public_origin;
 
 /// `scheme://host[:port]`, lower-cased, default ports dropped.
 fn origin_of(raw: &str) -> Option<String> {
@@ -42,8 +43,9 @@ pub fn check(req: &HttpRequest, config: &Config) -> Result<(), ApiError> {
     let Some(origin) = origin_of(origin) else {
         return Err(ApiError::Forbidden("CSRF Failed: malformed Origin.".into()));
     };
-    let info = req.connection_info();
-    let own = format!("{}://{}", info.scheme(), info.host()).to_ascii_lowercase();
+    let own = public_origin(req, config)
+        .map(|url| url.to_string().to_ascii_lowercase())
+        .unwrap_or_default();
     let trusted = config
         .app
         .csrf_trusted_origins

@@ -1,6 +1,7 @@
-//! HTTP plumbing shared by every route: the JSON body extractor and the middleware;
-//! and serving the built SPA.
+//! HTTP plumbing shared by every route: the JSON body extractor, the middleware, who
+//! the client is behind proxies; and serving the built SPA.
 
+pub mod client_ip;
 pub mod json;
 pub mod middleware;
 pub mod spa;

@@ -9,12 +9,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use url::Url;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::http::client_ip::public_origin;
 use crate::openapi::errors::ErrorDetail;
 use crate::services::downloads::{self, Access};
 use crate::services::storage::ConfiguredStorage;
@@ -84,10 +84,8 @@ pub async fn access(
     user: CurrentUser,
     token: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let info = req.connection_info().clone();
-    // Local links point back at this server, as the caller reached it.
-    let base_url = Url::parse(&format!("{}://{}", info.scheme(), info.host()))
-        .map_err(|_| ApiError::BadRequest("Invalid Host header.".into()))?;
+    // Local links point back at this server, as the client reached it.
+    let base_url = public_origin(&req, &state.config)?;
     let config = &state.config;
     let storage = ConfiguredStorage::from_config(&config.storage, config.secret_key(), base_url);
     let outcome = downloads::access(
