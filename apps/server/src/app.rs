@@ -18,7 +18,7 @@ use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
 use crate::db::WriteGate;
 use crate::error::ApiError;
-use crate::http::middleware;
+use crate::http::{middleware, rate_limit};
 use crate::routes;
 use crate::services::catalog::cache::{CatalogGeneration, PublicCatalogCache};
 use crate::services::orders::list_cache::OrderListCache;
@@ -78,12 +78,14 @@ pub fn build_state(
         config.app.order_list_cache_ttl,
         catalog_generation.clone(),
     ));
+    let rate_limiter = Arc::new(rate_limit::RateLimiter::from_config(&config.app)?);
     Ok(AppState {
         writes,
         order_writer: Arc::default(),
         event_recorder: Arc::default(),
         order_lists,
         catalog_generation,
+        rate_limiter,
         identities,
         config: Arc::new(config),
         db,
@@ -136,7 +138,9 @@ fn cors(config: &Config) -> Cors {
 /// resource too, turning "wrong method" (405) into 404. Unknown paths get actix's empty
 /// 404, which [`middleware::json_errors`] turns into the JSON shape.
 ///
-/// Each worker builds its own public catalog cache (no lock shared between workers).
+/// Rate limits sit inside CORS (a 429 carries the CORS headers the SPA needs to read
+/// it, and preflights are never charged) and inside the Host check. Each worker builds
+/// its own public catalog cache (no lock shared between workers).
 pub fn build_app(
     state: AppState,
 ) -> App<
@@ -162,6 +166,7 @@ pub fn build_app(
             routes::configure(cfg, config.dev_auth_active());
         })
         .configure(|cfg| crate::http::spa::configure(cfg, &config))
+        .wrap(from_fn(rate_limit::enforce))
         .wrap(cors(&config))
         .wrap(from_fn(middleware::check_host))
         .wrap(from_fn(middleware::json_errors))

@@ -9,6 +9,7 @@ use crate::auth::dev::DevSigner;
 use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
 use crate::db::WriteGate;
+use crate::http::rate_limit::RateLimiter;
 use crate::services::catalog::cache::CatalogGeneration;
 use crate::services::orders::list_cache::OrderListCache;
 use crate::services::orders::writer::OrderWriter;
@@ -29,6 +30,8 @@ pub struct AppState {
     /// Bumped after every catalog write of this instance; cached catalog bodies and
     /// order lists read under an older one are stale.
     pub catalog_generation: Arc<CatalogGeneration>,
+    /// This instance's rate-limit budgets (or its handle on the shared Redis ones).
+    pub rate_limiter: Arc<RateLimiter>,
     /// Stores record-only webhook events in shared statements.
     pub event_recorder: Arc<EventRecorder>,
     /// Groups concurrent order creations into shared transactions.

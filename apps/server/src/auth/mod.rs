@@ -14,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use paidloop_clerk::{VerifiedClaims, parse_bearer};
 
 use crate::entities::{customer_accounts, profiles};
@@ -34,6 +34,24 @@ pub struct CurrentUser {
     pub profile: profiles::Model,
     /// The caller's customer account row.
     pub account: customer_accounts::Model,
+}
+
+/// A session token verified earlier in this request (by the rate limiter), kept in the
+/// request's extensions so [`CurrentUser`] does not verify it again.
+#[derive(Debug, Clone)]
+pub struct VerifiedSession(pub VerifiedClaims);
+
+/// The claims of the request's session token when it carries a valid one; `None` for
+/// no token, a malformed header or a token that fails verification (the request is then
+/// anonymous here, and [`CurrentUser`] answers 401 where a user is required).
+pub async fn verified_session(req: &HttpRequest, state: &AppState) -> Option<VerifiedSession> {
+    let (token, _) = extract_token(req).ok()??;
+    state
+        .verifier
+        .verify(&token)
+        .await
+        .ok()
+        .map(VerifiedSession)
 }
 
 impl CurrentUser {
@@ -86,10 +104,14 @@ impl FromRequest for CurrentUser {
             if matches!(source, TokenSource::Cookie) && !req.method().is_safe() {
                 csrf::check(&req, &state.config)?;
             }
-            let claims = state.verifier.verify(&token).await.map_err(|err| {
-                tracing::info!(reason = %err, "rejected session token");
-                ApiError::Unauthorized(err.to_string())
-            })?;
+            let verified = req.extensions().get::<VerifiedSession>().cloned();
+            let claims = match verified {
+                Some(VerifiedSession(claims)) => claims,
+                None => state.verifier.verify(&token).await.map_err(|err| {
+                    tracing::info!(reason = %err, "rejected session token");
+                    ApiError::Unauthorized(err.to_string())
+                })?,
+            };
             let claimed = ClaimedProfile::from_claims(&claims, &state.config.clerk.billing_claim);
             let (profile, account) = match state.identities.get(&claimed) {
                 Some(rows) => rows,

@@ -35,6 +35,8 @@ pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 pub const CLERK_SECRET_KEY: &str = "sk_test_paidloop";
 /// Where the fake Clerk serves its keys.
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+/// A rate limit no test reaches.
+pub const UNLIMITED: &str = "1000000/sec";
 
 /// The test's own database, removed when the test ends.
 enum DbGuard {
@@ -140,6 +142,13 @@ impl Spawn {
             ("CORS_ALLOWED_ORIGINS", SPA_ORIGIN),
             ("DATABASE_MAX_CONNECTIONS", "5"),
             ("LOG_LEVEL", "warn"),
+            // Tests of other features must never meet a rate limit (they send hundreds of
+            // requests from one IP); `rate_limits.rs` sets its own.
+            ("RATE_LIMIT_ANON", UNLIMITED),
+            ("RATE_LIMIT_USER", UNLIMITED),
+            ("RATE_LIMIT_CHECKOUT_CREATE", UNLIMITED),
+            ("RATE_LIMIT_ORDER_CONFIRM", UNLIMITED),
+            ("RATE_LIMIT_DOWNLOAD_ACCESS", UNLIMITED),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))

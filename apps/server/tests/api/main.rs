@@ -21,6 +21,7 @@ mod orders_confirm;
 mod paid_loop;
 mod plumbing;
 mod projects;
+mod rate_limits;
 mod spa;
 mod webhooks;
 mod work_orders;
