@@ -129,6 +129,8 @@ mod tests {
             company_name: String::new(),
             country: String::new(),
             tax_id: String::new(),
+            billing_email_set_by_buyer: false,
+            full_name_set_by_buyer: false,
             metadata: json!({}),
             created_at: now,
             updated_at: now,

@@ -30,6 +30,12 @@ pub struct Model {
     /// Optional tax id; `''` when none.
     #[sea_orm(column_type = "String(StringLen::N(64))")]
     pub tax_id: String,
+    /// Whether the buyer set `billing_email` through `PATCH account/customer/`; from then
+    /// on Clerk's primary email no longer replaces it.
+    pub billing_email_set_by_buyer: bool,
+    /// Whether the buyer set `full_name` through `PATCH account/customer/`; from then on
+    /// Clerk's name no longer replaces it.
+    pub full_name_set_by_buyer: bool,
     /// Free-form JSON object (e.g. the last email preflight test).
     #[sea_orm(column_type = "JsonBinary")]
     pub metadata: Json,

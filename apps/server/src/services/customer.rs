@@ -1,4 +1,8 @@
 //! The caller's customer account: billing identity edits.
+//!
+//! A buyer who changes `billing_email` or `full_name` here owns that field from then on:
+//! the change is recorded (`*_set_by_buyer`), and the Clerk `user.*` webhooks, which
+//! otherwise keep both in step with Clerk, leave it alone.
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TryIntoModel};
@@ -46,10 +50,17 @@ pub async fn patch<C: ConnectionTrait>(
         if !email.is_empty() && !looks_like_email(&email) {
             errors.add("billing_email", "Enter a valid email address.");
         }
+        if email != *row.billing_email.as_ref() {
+            row.billing_email_set_by_buyer = Set(true);
+        }
         row.billing_email = Set(email);
     }
     if let Some(name) = &input.full_name {
-        row.full_name = Set(errors.text("full_name", name, 180));
+        let name = errors.text("full_name", name, 180);
+        if name != *row.full_name.as_ref() {
+            row.full_name_set_by_buyer = Set(true);
+        }
+        row.full_name = Set(name);
     }
     if let Some(company) = &input.company_name {
         row.company_name = Set(errors.text("company_name", company, 180));

@@ -1,4 +1,8 @@
 //! `user.*` events: keep the profile and customer account in step with Clerk.
+//!
+//! The account's `billing_email` and `full_name` follow Clerk's primary email and name,
+//! except a field the buyer set through `PATCH account/customer/`: a webhook never
+//! overwrites a buyer's own edit.
 
 use chrono::Utc;
 use paidloop_entitlements::{PlanTier, features_from_claims};
@@ -9,9 +13,9 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use super::Handled;
-use crate::entities::profiles;
+use crate::entities::{customer_accounts, profiles};
 use crate::error::ApiError;
-use crate::services::identity::ensure_account;
+use crate::services::identity::{display_name, ensure_account};
 use crate::state::AppState;
 
 fn text(data: &Value, key: &str) -> String {
@@ -80,9 +84,49 @@ pub(super) async fn upsert(
     row.is_active = Set(true);
     row.updated_at = Set(now);
     let profile = row.save(txn).await?.try_into_model()?;
-    ensure_account(txn, &profile).await?;
+    let account = ensure_account(txn, &profile).await?;
+    follow_clerk(txn, account, &profile).await?;
     state.identities.forget(&clerk_user_id);
     Ok(Handled::Processed)
+}
+
+/// What Clerk now says the account's billing fields should be: `(billing_email,
+/// full_name)`, each `None` when the account keeps its own (the buyer set it, Clerk has
+/// no email, or nothing changed).
+fn clerk_owned_fields(
+    account: &customer_accounts::Model,
+    profile: &profiles::Model,
+) -> (Option<String>, Option<String>) {
+    let email = Some(profile.email.clone()).filter(|email| {
+        !account.billing_email_set_by_buyer && !email.is_empty() && *email != account.billing_email
+    });
+    let name: String = display_name(profile).chars().take(180).collect();
+    let name =
+        Some(name).filter(|name| !account.full_name_set_by_buyer && *name != account.full_name);
+    (email, name)
+}
+
+/// Keeps the account's `billing_email` and `full_name` in step with the profile Clerk
+/// just sent, except the fields the buyer set through `PATCH account/customer/`.
+async fn follow_clerk(
+    txn: &DatabaseTransaction,
+    account: customer_accounts::Model,
+    profile: &profiles::Model,
+) -> Result<(), ApiError> {
+    let (email, name) = clerk_owned_fields(&account, profile);
+    if email.is_none() && name.is_none() {
+        return Ok(());
+    }
+    let mut row = account.into_active_model();
+    if let Some(email) = email {
+        row.billing_email = Set(email);
+    }
+    if let Some(name) = name {
+        row.full_name = Set(name);
+    }
+    row.updated_at = Set(Utc::now());
+    row.update(txn).await?;
+    Ok(())
 }
 
 /// `user.deleted`: deactivate the profile and blank its personal fields.
@@ -114,6 +158,69 @@ pub(super) async fn deactivate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows(
+        email_by_buyer: bool,
+        name_by_buyer: bool,
+    ) -> (customer_accounts::Model, profiles::Model) {
+        let now = Utc::now();
+        let profile = profiles::Model {
+            id: 1,
+            clerk_user_id: "user_1".into(),
+            email: "new@x.test".into(),
+            first_name: "Ada".into(),
+            last_name: "Byron".into(),
+            image_url: String::new(),
+            plan_tier: "free".into(),
+            billing_features: json!([]),
+            is_active: true,
+            metadata: json!({}),
+            created_at: now,
+            updated_at: now,
+        };
+        let account = customer_accounts::Model {
+            id: 1,
+            profile_id: 1,
+            external_customer_id: "user_1".into(),
+            billing_email: "old@x.test".into(),
+            full_name: "Ada".into(),
+            company_name: String::new(),
+            country: String::new(),
+            tax_id: String::new(),
+            billing_email_set_by_buyer: email_by_buyer,
+            full_name_set_by_buyer: name_by_buyer,
+            metadata: json!({}),
+            created_at: now,
+            updated_at: now,
+        };
+        (account, profile)
+    }
+
+    #[test]
+    fn clerk_owns_the_fields_the_buyer_never_set() {
+        let (account, profile) = rows(false, false);
+        assert_eq!(
+            clerk_owned_fields(&account, &profile),
+            (Some("new@x.test".into()), Some("Ada Byron".into()))
+        );
+        let (account, profile) = rows(true, false);
+        assert_eq!(
+            clerk_owned_fields(&account, &profile),
+            (None, Some("Ada Byron".into()))
+        );
+        let (account, profile) = rows(false, true);
+        assert_eq!(
+            clerk_owned_fields(&account, &profile),
+            (Some("new@x.test".into()), None)
+        );
+        let (account, mut profile) = rows(false, false);
+        profile.email = String::new();
+        assert_eq!(
+            clerk_owned_fields(&account, &profile).0,
+            None,
+            "no email from Clerk"
+        );
+    }
 
     #[test]
     fn the_primary_email_wins_over_the_first() {
