@@ -14,11 +14,13 @@ pub mod enums;
 pub mod errors;
 mod required;
 
+use actix_web::http::Method;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::http::rate_limit::policy::{Charge, classify};
 use crate::routes;
 
 /// The security scheme of a Clerk session JWT in `Authorization: Bearer …`.
@@ -96,7 +98,9 @@ impl Modify for SecuritySchemes {
 ///   cookie request that fails the CSRF check;
 /// - a JSON body → 400, 413, 415;
 /// - path parameters → 404 (a malformed id is 404 too);
-/// - query parameters → 400.
+/// - query parameters → 400;
+/// - rate limited (the limiter's own [`policy::classify`] decides, so the document and
+///   the limiter cannot disagree) → 429 with `Retry-After`.
 ///
 /// An operation that states one of these itself keeps its own.
 pub struct StandardResponses;
@@ -110,17 +114,21 @@ impl Modify for StandardResponses {
         for (path, item) in &mut openapi.paths.paths {
             let has_path_params = path.contains('{');
             let unsafe_methods = [
-                item.post.as_mut(),
-                item.put.as_mut(),
-                item.patch.as_mut(),
-                item.delete.as_mut(),
+                (Method::POST, item.post.as_mut()),
+                (Method::PUT, item.put.as_mut()),
+                (Method::PATCH, item.patch.as_mut()),
+                (Method::DELETE, item.delete.as_mut()),
             ];
             let raw_body = RAW_BODY_PATHS.contains(&path.as_str());
-            for operation in unsafe_methods.into_iter().flatten() {
-                add_standard(operation, has_path_params, true, raw_body);
+            for (method, operation) in unsafe_methods {
+                if let Some(operation) = operation {
+                    let limited = classify(&method, path) != Charge::Exempt;
+                    add_standard(operation, has_path_params, true, raw_body, limited);
+                }
             }
             if let Some(operation) = item.get.as_mut() {
-                add_standard(operation, has_path_params, false, raw_body);
+                let limited = classify(&Method::GET, path) != Charge::Exempt;
+                add_standard(operation, has_path_params, false, raw_body, limited);
             }
         }
     }
@@ -131,6 +139,7 @@ fn add_standard(
     has_path_params: bool,
     changes_state: bool,
     raw_body: bool,
+    rate_limited: bool,
 ) {
     let signed_in = operation.security.as_ref().is_some_and(|s| !s.is_empty());
     let has_query = operation
@@ -156,6 +165,9 @@ fn add_standard(
     }
     if has_query {
         wanted.push(("400", "BadRequest"));
+    }
+    if rate_limited {
+        wanted.push(("429", "TooManyRequests"));
     }
     let responses = &mut operation.responses.responses;
     for (status, name) in wanted {

@@ -129,6 +129,40 @@ fn signed_in_operations_document_401_and_bodies_document_400_413_415() {
 }
 
 #[test]
+fn every_rate_limited_operation_documents_429_with_retry_after() {
+    use actix_web::http::Method;
+
+    use crate::http::rate_limit::policy::{Charge, classify};
+
+    let doc = document(true);
+    let mut limited = 0;
+    for (route, operation) in operations(&doc) {
+        let method = Method::from_bytes(route.method.as_bytes()).unwrap();
+        let documents_429 = operation.responses.responses.contains_key("429");
+        let is_limited = classify(&method, &route.path) != Charge::Exempt;
+        assert_eq!(documents_429, is_limited, "{route:?}");
+        limited += usize::from(is_limited);
+    }
+    for exempt in ["/api/health/", "/api/ready/", "/api/webhooks/clerk/"] {
+        assert!(
+            doc.paths.paths.contains_key(exempt),
+            "{exempt} is documented"
+        );
+    }
+    assert!(limited > 30, "only {limited} limited operations");
+    let json = serde_json::to_value(&doc).unwrap();
+    let too_many = &json["components"]["responses"]["TooManyRequests"];
+    assert_eq!(
+        too_many["headers"]["Retry-After"]["schema"]["type"],
+        "integer"
+    );
+    assert_eq!(
+        json["paths"]["/api/account/orders/create/"]["post"]["responses"]["429"]["$ref"],
+        "#/components/responses/TooManyRequests"
+    );
+}
+
+#[test]
 fn it_is_openapi_3_1_with_both_security_schemes() {
     let json = serde_json::to_value(document(false)).expect("serialisable");
     assert_eq!(json["openapi"], "3.1.0");
