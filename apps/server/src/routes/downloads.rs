@@ -17,7 +17,6 @@ use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::openapi::errors::ErrorDetail;
 use crate::services::downloads::{self, Access};
-use crate::services::storage::ConfiguredStorage;
 use crate::state::AppState;
 use crate::views::downloads::GrantView;
 
@@ -89,7 +88,10 @@ pub async fn access(
     let base_url = Url::parse(&format!("{}://{}", info.scheme(), info.host()))
         .map_err(|_| ApiError::BadRequest("Invalid Host header.".into()))?;
     let config = &state.config;
-    let storage = ConfiguredStorage::from_config(&config.storage, config.secret_key(), base_url);
+    let storage = state
+        .integrations
+        .storage
+        .for_request(config.secret_key(), base_url);
     let outcome = downloads::access(
         &state.db,
         &storage,

@@ -3,6 +3,7 @@
 
 mod auth;
 mod billing;
+mod builtin_integrations;
 mod catalog_assets;
 mod catalog_isolation;
 mod catalog_prices;
@@ -12,6 +13,8 @@ mod catalog_support;
 mod customer;
 mod dev_session;
 mod downloads;
+mod email_delivery;
+mod email_worker;
 mod helpers;
 mod loop_support;
 mod openapi;
@@ -20,6 +23,9 @@ mod orders_confirm;
 mod paid_loop;
 mod plumbing;
 mod projects;
+mod resend_adapter; // remove-adapter: resend
+mod smtp_listener;
 mod spa;
+mod supabase_adapter; // remove-adapter: supabase
 mod webhooks;
 mod work_orders;
