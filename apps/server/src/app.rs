@@ -19,18 +19,20 @@ use crate::config::Config;
 use crate::db::WriteGate;
 use crate::error::ApiError;
 use crate::http::{middleware, rate_limit};
+use crate::integrations::Integrations;
 use crate::routes;
 use crate::services::catalog::cache::{CatalogGeneration, PublicCatalogCache};
 use crate::services::orders::list_cache::OrderListCache;
 use crate::state::AppState;
 
-/// How long outgoing calls to Clerk may take.
+/// The longest any outgoing call may take (Clerk; adapters set shorter ones per call).
 const CLERK_HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often an unknown `kid` may trigger a JWKS refetch in production.
 pub const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
-/// Builds the shared state: the JWT verifier (with the dev key when dev sign-in is on).
+/// Builds the shared state: the JWT verifier (with the dev key when dev sign-in is on)
+/// and the integrations (email, storage, probe) the configuration selects.
 ///
 /// `jwks_refetch_interval` is [`JWKS_REFETCH_INTERVAL`] in production; tests shorten it
 /// to exercise key rotation without waiting a minute.
@@ -60,7 +62,8 @@ pub fn build_state(
         };
         ClerkBackend::new(settings, http.clone())
     });
-    let verifier = JwtVerifier::new(settings, http).map_err(|err| err.to_string())?;
+    let integrations = Integrations::from_config(&config, &http)?;
+    let verifier = JwtVerifier::new(settings, http.clone()).map_err(|err| err.to_string())?;
     let (verifier, dev_signer) = if config.dev_auth_active() {
         let signer = DevSigner::new(config.secret_key(), &config.clerk);
         let key = signer.decoding_key();
@@ -90,6 +93,8 @@ pub fn build_state(
         config: Arc::new(config),
         db,
         verifier: Arc::new(verifier),
+        integrations,
+        http,
         dev_signer,
         clerk_backend,
     })

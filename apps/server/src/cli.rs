@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `check --deploy`, `openapi`, `dev pay`.
+//! The command line: `serve` (default), `worker`, `migrate`, `check --deploy`, `openapi`,
+//! `dev pay`.
 
 use std::process::ExitCode;
 
@@ -9,6 +10,10 @@ use migration::{Migrator, MigratorTrait};
 use crate::app::{JWKS_REFETCH_INTERVAL, build_app, build_state};
 use crate::config::deploy::{Severity, findings};
 use crate::config::{Config, DEV_SECRET_KEY};
+use crate::services::email::EmailSettings;
+use crate::services::email::transport::Mailer;
+use crate::services::email::worker::{OutboxWorker, WorkerPolicy};
+use crate::state::AppState;
 use crate::{db, dev_pay, telemetry};
 
 /// `paidloop` command line.
@@ -23,8 +28,11 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the HTTP API.
+    /// Serve the HTTP API (and deliver queued emails, unless EMAIL_WORKER_ENABLED=false).
     Serve,
+    /// Deliver queued emails only, until SIGTERM or Ctrl-C: for deployments that run
+    /// the email worker apart from the web processes.
+    Worker,
     /// Apply, roll back or inspect the schema migrations.
     Migrate {
         /// up (default), down, status or fresh (drop everything and re-apply).
@@ -97,6 +105,7 @@ pub enum MigrateAction {
 pub async fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await.map(|()| ExitCode::SUCCESS),
+        Command::Worker => worker().await.map(|()| ExitCode::SUCCESS),
         Command::Migrate { action, steps } => {
             migrate(action, steps).await.map(|()| ExitCode::SUCCESS)
         }
@@ -137,7 +146,9 @@ fn load() -> Result<Config, String> {
     Config::from_env().map_err(|err| err.to_string())
 }
 
-async fn serve() -> Result<(), String> {
+/// Loads and checks the configuration, starts logging, opens the pool (migrating when
+/// `AUTO_MIGRATE`), and builds the state: what `serve` and `worker` share.
+async fn prepare() -> Result<AppState, String> {
     let config = load()?;
     let problems = config.startup_problems();
     if !problems.is_empty() {
@@ -163,21 +174,89 @@ async fn serve() -> Result<(), String> {
             .await
             .map_err(|err| format!("migrations failed: {err}"))?;
     }
-    let addr = (config.app.host.clone(), config.app.port);
-    if config.dev_auth_active() {
+    build_state(config, conn, JWKS_REFETCH_INTERVAL)
+}
+
+/// The outbox worker over the state's pool and transport, or `None` (with a warning)
+/// when email is disabled: queued emails then wait.
+fn outbox_worker(state: &AppState) -> Option<OutboxWorker> {
+    match &state.integrations.mailer {
+        Mailer::Ready(transport) => Some(OutboxWorker {
+            db: state.db.clone(),
+            writes: state.writes.clone(),
+            transport: transport.clone(),
+            default_from: EmailSettings::from_config(&state.config).from,
+            policy: WorkerPolicy::default(),
+        }),
+        Mailer::Off(why) => {
+            tracing::warn!("email outbox worker not started: {why}");
+            None
+        }
+    }
+}
+
+async fn serve() -> Result<(), String> {
+    let state = prepare().await?;
+    let addr = (state.config.app.host.clone(), state.config.app.port);
+    if state.config.dev_auth_active() {
         tracing::warn!("development sign-in is ON (POST /api/dev/session/)");
     }
-    let state = build_state(config, conn, JWKS_REFETCH_INTERVAL)?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = state
+        .config
+        .email
+        .worker_enabled
+        .then(|| outbox_worker(&state))
+        .flatten()
+        .map(|worker| tokio::spawn(worker.run(stopped)));
     tracing::info!(host = %addr.0, port = addr.1, "paidloop listening");
-    HttpServer::new(move || build_app(state.clone()))
-        .bind(addr.clone())
-        .map_err(|err| format!("cannot listen on {}:{}: {err}", addr.0, addr.1))?
-        .shutdown_timeout(30)
-        .run()
-        .await
-        .map_err(|err| format!("server error: {err}"))?;
+    // actix stops on SIGTERM/SIGINT, finishing requests in flight; then the worker
+    // hands back what it has not sent.
+    let served = match HttpServer::new(move || build_app(state.clone())).bind(addr.clone()) {
+        Ok(server) => server
+            .shutdown_timeout(30)
+            .run()
+            .await
+            .map_err(|err| format!("server error: {err}")),
+        Err(err) => Err(format!("cannot listen on {}:{}: {err}", addr.0, addr.1)),
+    };
+    let _ = stop.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    served?;
     tracing::info!("paidloop stopped");
     Ok(())
+}
+
+async fn worker() -> Result<(), String> {
+    let state = prepare().await?;
+    let worker = outbox_worker(&state).ok_or("email is disabled (EMAIL_BACKEND=disabled)")?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(stopped));
+    shutdown_signal().await?;
+    tracing::info!("stopping the email outbox worker");
+    let _ = stop.send(true);
+    running
+        .await
+        .map_err(|err| format!("the worker panicked: {err}"))
+}
+
+/// Waits for SIGTERM (how process managers stop a service) or Ctrl-C.
+async fn shutdown_signal() -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|err| format!("cannot listen for SIGTERM: {err}"))?;
+        tokio::select! {
+            _ = term.recv() => Ok(()),
+            result = tokio::signal::ctrl_c() => result.map_err(|err| err.to_string()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map_err(|err| err.to_string())
+    }
 }
 
 async fn migrate(action: MigrateAction, steps: Option<u32>) -> Result<(), String> {

@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod group_commit;
 pub mod http;
+pub mod integrations;
 pub mod openapi;
 pub mod routes;
 pub mod services;

@@ -10,6 +10,7 @@ use crate::auth::identity_cache::IdentityCache;
 use crate::config::Config;
 use crate::db::WriteGate;
 use crate::http::rate_limit::RateLimiter;
+use crate::integrations::Integrations;
 use crate::services::catalog::cache::CatalogGeneration;
 use crate::services::orders::list_cache::OrderListCache;
 use crate::services::orders::writer::OrderWriter;
@@ -40,6 +41,10 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     /// Recently read profile and account rows, per instance.
     pub identities: Arc<IdentityCache>,
+    /// Email transport, asset storage and profile probe, as configured.
+    pub integrations: Integrations,
+    /// The shared HTTP client for outside services.
+    pub http: reqwest::Client,
     /// Mints local session tokens; `Some` only with `APP_DEBUG` and `DEV_AUTH_ENABLED`.
     pub dev_signer: Option<Arc<DevSigner>>,
     /// Clerk's Backend API; `Some` only when `CLERK_SECRET_KEY` is set.

@@ -120,3 +120,92 @@ fn check_deploy_refuses_catch_all_proxy_ranges() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Runs `paidloop migrate`, queues one email straight into the database, then runs
+/// `paidloop worker` until it has written the email to the outbox, and stops it with
+/// SIGTERM: it exits cleanly and the row is marked sent.
+#[test]
+fn the_worker_delivers_alone_and_stops_cleanly_on_sigterm() {
+    use std::time::{Duration, Instant};
+
+    use paidloop_server::entities::email_outbox;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = format!("sqlite://{}/worker.sqlite3?mode=rwc", dir.path().display());
+    let outbox = dir.path().join("outbox");
+    let env = [
+        ("APP_DEBUG", "true"),
+        ("DATABASE_URL", database_url.as_str()),
+        ("EMAIL_OUTBOX_DIR", outbox.to_str().expect("utf-8")),
+        ("LOG_LEVEL", "warn"),
+    ];
+    let migrated = paidloop(&["migrate"], &env);
+    assert!(migrated.status.success(), "{migrated:?}");
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let db = runtime
+        .block_on(sea_orm::Database::connect(&database_url))
+        .expect("connect");
+    let now = chrono::Utc::now();
+    let id = runtime
+        .block_on(
+            email_outbox::ActiveModel {
+                kind: Set("order_fulfilled".into()),
+                dedupe_key: Set(Some("cli-worker".into())),
+                to_email: Set("buyer@example.com".into()),
+                from_email: Set("Shop <shop@example.com>".into()),
+                subject: Set("Delivered by the worker".into()),
+                text_body: Set("Thanks".into()),
+                html_body: Set(String::new()),
+                status: Set("pending".into()),
+                attempts: Set(0),
+                last_error: Set(String::new()),
+                next_attempt_at: Set(now),
+                sent_at: Set(None),
+                metadata: Set(serde_json::json!({})),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&db),
+        )
+        .expect("queued")
+        .id;
+
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_paidloop"))
+        .arg("worker")
+        .env_clear()
+        .envs(env.iter().copied())
+        .current_dir(dir.path())
+        .spawn()
+        .expect("start the worker");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::read_dir(&outbox).map_or(0, Iterator::count) == 0 {
+        assert!(Instant::now() < deadline, "no .eml written");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let row = runtime
+        .block_on(email_outbox::Entity::find_by_id(id).one(&db))
+        .expect("query")
+        .expect("row");
+    assert_eq!(row.status, "sent");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &worker.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = worker.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the worker did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit {status:?}");
+}

@@ -159,6 +159,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/preflight/email-test/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test email to the caller's billing email
+         * @description Sends one email through the configured transport at once (not through the outbox), to the billing email, else the profile's email. On success the time and recipient are kept in the account's metadata (`preflight_email_last_sent_at`, `preflight_email_last_recipient`). At most one test per account every 30 seconds.
+         */
+        post: operations["preflight_email_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/account/subscriptions/": {
         parameters: {
             query?: never;
@@ -552,6 +572,26 @@ export interface paths {
         head?: never;
         /** Create or update some fields of a service product's offer */
         patch: operations["patch_offer"];
+        trace?: never;
+    };
+    "/api/supabase/profile/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Probe Supabase's REST API for the caller's profile row
+         * @description Tries SUPABASE_PROFILE_TABLE, then `api_profile`, then `profiles` with the anon key. Never a 5xx: when Supabase is not configured or fails, the answer is 200 with `ok: false` and a safe detail.
+         */
+        get: operations["supabase_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/webhooks/clerk/": {
@@ -1117,6 +1157,22 @@ export interface components {
          * @enum {string}
          */
         PlanTier: "free" | "pro" | "enterprise";
+        /** @description The answer of the preflight email test, sent or not. */
+        PreflightEmailResult: {
+            /** @description What happened, for a person to read. */
+            detail: string;
+            /** @description The transport's error; only in debug, never in production answers. */
+            error?: string | null;
+            /** @description Where it went (when sent). */
+            recipient_email?: string | null;
+            /** @description Whether the test email was sent. */
+            sent: boolean;
+            /**
+             * Format: date-time
+             * @description When it was sent (when sent).
+             */
+            sent_at?: string | null;
+        };
         /**
          * @description Create/update body of a price; every field optional (they all have defaults).
          *     A `product` field is ignored: the product comes from the path and never changes.
@@ -1617,6 +1673,19 @@ export interface components {
          * @enum {string}
          */
         SubscriptionStatus: "trialing" | "active" | "past_due" | "canceled" | "incomplete" | "paused";
+        /** @description The answer of `supabase/profile/`. */
+        SupabaseProfileProbe: {
+            /** @description What happened, safe to show. */
+            detail: string;
+            /** @description The underlying error; only in debug. */
+            error?: string | null;
+            /** @description Whether Supabase's REST API answered for one of the profile tables. */
+            ok: boolean;
+            /** @description The caller's row, when one was found. */
+            profile?: Record<string, unknown> | null;
+            /** @description The table that answered. */
+            source_table?: string | null;
+        };
         /**
          * @description How fresh the local copy of Clerk billing is.
          * @enum {string}
@@ -2139,6 +2208,57 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    preflight_email_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreflightEmailResult"];
+                };
+            };
+            /** @description No email transport is configured, or the account has no email address. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreflightEmailResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A test was sent less than 30 seconds ago. */
+            429: {
+                headers: {
+                    /** @description Seconds until a test may be sent. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreflightEmailResult"];
+                };
+            };
+            /** @description The transport failed to send it. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreflightEmailResult"];
+                };
+            };
         };
     };
     list_subscriptions: {
@@ -3353,6 +3473,28 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    supabase_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The probe's outcome. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupabaseProfileProbe"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };
     };

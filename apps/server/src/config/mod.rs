@@ -186,6 +186,9 @@ pub struct EmailConfig {
     pub from_email: Option<String>,
     /// Folder of the `.eml` outbox.
     pub outbox_dir: String,
+    /// Whether `paidloop serve` also delivers queued emails (`paidloop worker` does
+    /// it alone).
+    pub worker_enabled: bool,
 }
 
 /// Supabase probe and asset storage.
@@ -492,6 +495,7 @@ fn read_email(r: &mut Reader<'_>) -> EmailConfig {
         smtp_url: r.opt("SMTP_URL"),
         from_email: r.opt("EMAIL_FROM"),
         outbox_dir: r.string("EMAIL_OUTBOX_DIR", "data/outbox"),
+        worker_enabled: r.bool("EMAIL_WORKER_ENABLED", true),
     }
 }
 
@@ -579,6 +583,7 @@ mod tests {
         assert_eq!(config.app.hsts_seconds, 31_536_000);
         assert_eq!(config.clerk.billing_claim, "entitlements");
         assert_eq!(config.email.backend, "outbox");
+        assert!(config.email.worker_enabled);
         assert_eq!(config.storage.backend, None);
         assert!(!config.ai.simulator_enabled);
     }

@@ -40,7 +40,7 @@ pub const SESSION_COOKIE: &str = "session_cookie";
         license(name = "MIT", identifier = "MIT"),
     ),
     tags(
-        (name = "meta", description = "Liveness, readiness and this document."),
+        (name = "meta", description = "Liveness, readiness, preflight checks and this document."),
         (name = "identity", description = "The caller: profile, customer account, features."),
         (name = "catalog", description = "The public catalog: published products and prices."),
         (name = "seller", description = "The caller's own catalog: products, prices, assets, service offers."),

@@ -13,11 +13,17 @@ use utoipa::openapi::schema::{ArrayItems, Object, Schema};
 use utoipa::openapi::{OpenApi as Document, RefOr};
 
 /// `(schema, field)` pairs of answers that are sent only sometimes.
-const SOMETIMES_SENT: [(&str, &str); 4] = [
+const SOMETIMES_SENT: [(&str, &str); 10] = [
     ("WebhookAck", "ignored"),
     ("WebhookAck", "deduplicated"),
     ("RefusedGrant", "grant"),
     ("ValidationErrors", "detail"),
+    ("PreflightEmailResult", "recipient_email"),
+    ("PreflightEmailResult", "sent_at"),
+    ("PreflightEmailResult", "error"),
+    ("SupabaseProfileProbe", "profile"),
+    ("SupabaseProfileProbe", "source_table"),
+    ("SupabaseProfileProbe", "error"),
 ];
 
 /// The pass; see the module documentation.

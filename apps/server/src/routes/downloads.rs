@@ -17,7 +17,6 @@ use crate::error::ApiError;
 use crate::http::client_ip::public_origin;
 use crate::openapi::errors::ErrorDetail;
 use crate::services::downloads::{self, Access};
-use crate::services::storage::ConfiguredStorage;
 use crate::state::AppState;
 use crate::views::downloads::GrantView;
 
@@ -87,7 +86,10 @@ pub async fn access(
     // Local links point back at this server, as the client reached it.
     let base_url = public_origin(&req, &state.config)?;
     let config = &state.config;
-    let storage = ConfiguredStorage::from_config(&config.storage, config.secret_key(), base_url);
+    let storage = state
+        .integrations
+        .storage
+        .for_request(config.secret_key(), base_url);
     let outcome = downloads::access(
         &state.db,
         &storage,

@@ -7,6 +7,8 @@ use serde_json::Value;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::CurrentUser;
+use crate::services::profile_probe::ProbeAnswer;
+use crate::state::AppState;
 use crate::views::{CustomerAccountView, ProfileView};
 
 /// The answer of `me/`.
@@ -124,7 +126,52 @@ pub async fn billing_features(user: CurrentUser, query: web::Query<FeatureQuery>
     HttpResponse::Ok().json(answer)
 }
 
+/// The answer of `supabase/profile/`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupabaseProfileProbe {
+    /// Whether Supabase's REST API answered for one of the profile tables.
+    pub ok: bool,
+    /// What happened, safe to show.
+    pub detail: String,
+    /// The caller's row, when one was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub profile: Option<Value>,
+    /// The table that answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_table: Option<String>,
+    /// The underlying error; only in debug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// `GET supabase/profile/`: probes Supabase for the caller's profile row.
+#[utoipa::path(
+    get,
+    path = "/api/supabase/profile/",
+    tag = "identity",
+    summary = "Probe Supabase's REST API for the caller's profile row",
+    description = "Tries SUPABASE_PROFILE_TABLE, then `api_profile`, then `profiles` with the \
+                   anon key. Never a 5xx: when Supabase is not configured or fails, the \
+                   answer is 200 with `ok: false` and a safe detail.",
+    security(("bearer_jwt" = []), ("session_cookie" = [])),
+    responses((status = 200, description = "The probe's outcome.", body = SupabaseProfileProbe)),
+)]
+pub async fn supabase_profile(state: web::Data<AppState>, user: CurrentUser) -> HttpResponse {
+    let answer = match &state.integrations.profile_probe {
+        Some(probe) => probe.probe(&user.profile.clerk_user_id).await,
+        None => ProbeAnswer::not_configured(),
+    };
+    HttpResponse::Ok().json(SupabaseProfileProbe {
+        ok: answer.ok,
+        detail: answer.detail,
+        profile: answer.profile,
+        source_table: answer.source_table,
+        error: answer.error.filter(|_| state.config.app.debug),
+    })
+}
+
 /// This module's part of the document.
 #[derive(OpenApi)]
-#[openapi(paths(me, profile, billing_features))]
+#[openapi(paths(me, profile, billing_features, supabase_profile))]
 pub struct Api;

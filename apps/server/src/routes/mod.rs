@@ -152,6 +152,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) -> Vec<Ser
         .at("/me/clerk/", [get(billing::clerk_user)])
         .at("/profile/", [get(identity::profile)])
         .at("/billing/features/", [get(identity::billing_features)])
+        .at("/supabase/profile/", [get(identity::supabase_profile)])
         .at(
             "/account/customer/",
             [get(account::get_customer), patch(account::patch_customer)],
@@ -162,6 +163,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) -> Vec<Ser
             [get(billing::sync_status)],
         )
         .at("/account/entitlements/", [get(billing::entitlements)])
+        .at(
+            "/account/preflight/email-test/",
+            [post(account::preflight_email_test)],
+        )
         .at("/account/orders/", [get(orders::list)])
         .at("/account/orders/create/", [post(orders::create)])
         .at(

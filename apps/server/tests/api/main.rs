@@ -3,6 +3,7 @@
 
 mod auth;
 mod billing;
+mod builtin_integrations;
 mod caches;
 mod catalog_assets;
 mod catalog_isolation;
@@ -13,6 +14,8 @@ mod catalog_support;
 mod customer;
 mod dev_session;
 mod downloads;
+mod email_delivery;
+mod email_worker;
 mod helpers;
 mod loop_support;
 mod openapi;
@@ -22,6 +25,9 @@ mod paid_loop;
 mod plumbing;
 mod projects;
 mod rate_limits;
+mod resend_adapter; // remove-adapter: resend
+mod smtp_listener;
 mod spa;
+mod supabase_adapter; // remove-adapter: supabase
 mod webhooks;
 mod work_orders;

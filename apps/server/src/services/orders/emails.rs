@@ -2,44 +2,22 @@
 //!
 //! The rows are written in the confirmation transaction, so an email exists exactly
 //! when the fulfilment it announces does; the dedupe key (kind + order) keeps a second
-//! confirmation from queuing it twice. Delivery is the outbox worker's job.
+//! confirmation from queuing it twice, and is also the idempotency key every delivery
+//! attempt uses. Bodies are rendered here (`services::email::templates`), so the
+//! worker sends what the buyer's order looked like when it was paid. An email that
+//! fails to render is logged and skipped: an email never fails a purchase. Delivery is
+//! the outbox worker's job (`services::email::worker`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
-use crate::config::Config;
-use crate::entities::{email_outbox, orders};
+use crate::entities::{email_outbox, order_items, orders};
 use crate::error::ApiError;
-
-/// What every queued email needs from the configuration.
-#[derive(Debug, Clone)]
-pub struct EmailSettings {
-    /// The sender.
-    pub from: String,
-    /// The SPA's base URL, for links.
-    pub app_url: String,
-}
-
-impl EmailSettings {
-    /// Sender and links from `RESEND_FROM_EMAIL`/`EMAIL_FROM` and `FRONTEND_APP_URL`.
-    pub fn from_config(config: &Config) -> Self {
-        Self {
-            from: config
-                .email
-                .resend_from_email
-                .clone()
-                .or_else(|| config.email.from_email.clone())
-                .unwrap_or_else(|| "Paidloop <noreply@localhost>".to_owned()),
-            app_url: config
-                .app
-                .frontend_app_url
-                .as_str()
-                .trim_end_matches('/')
-                .to_owned(),
-        }
-    }
-}
+pub use crate::services::email::EmailSettings;
+use crate::services::email::templates::{
+    self, ItemLine, OrderFulfilled, Rendered, WorkOrderReceived,
+};
 
 /// Queues the emails of a just-fulfilled order (nothing when the buyer has no address).
 pub async fn queue_order_emails<C: ConnectionTrait>(
@@ -54,34 +32,55 @@ pub async fn queue_order_emails<C: ConnectionTrait>(
         tracing::warn!(order = %order.public_id, "no billing email; fulfilment emails skipped");
         return Ok(());
     }
-    let short = &order.public_id.simple().to_string()[..8];
-    let mut rows = vec![row(
+    let items = order_items::Entity::find()
+        .filter(order_items::Column::OrderId.eq(order.id))
+        .order_by_asc(order_items::Column::Id)
+        .all(txn)
+        .await?;
+    let order_id = order.public_id.to_string();
+    let mut rendered = vec![(
         "order_fulfilled",
-        order,
-        to,
-        settings,
-        format!("Your order {short} is ready"),
-        format!(
-            "Thanks for your purchase.\n\nOrder {} is paid and fulfilled. Your downloads and \
-             access are in your account:\n{}/account/purchases\n",
-            order.public_id, settings.app_url
-        ),
-        now,
+        templates::order_fulfilled(&OrderFulfilled {
+            order_id: order_id.clone(),
+            items: items
+                .iter()
+                .map(|item| ItemLine {
+                    name: item.product_name_snapshot.clone(),
+                    quantity: item.quantity,
+                    total: templates::money(item.total_amount_cents, &order.currency),
+                })
+                .collect(),
+            total: templates::money(order.total_cents, &order.currency),
+            purchases_url: format!("{}/account/purchases", settings.app_url),
+            downloads_url: format!("{}/account/downloads", settings.app_url),
+        }),
     )];
     if work_orders > 0 {
-        rows.push(row(
+        rendered.push((
             "work_order_received",
-            order,
-            to,
-            settings,
-            format!("We received your request ({short})"),
-            format!(
-                "Your order {} opened {work_orders} work order(s). We will deliver by the due \
-                 date shown in your account:\n{}/account/bookings\n",
-                order.public_id, settings.app_url
-            ),
-            now,
+            templates::work_order_received(&WorkOrderReceived {
+                order_id,
+                work_orders,
+                services: items
+                    .iter()
+                    .map(|i| i.product_name_snapshot.clone())
+                    .collect(),
+                bookings_url: format!("{}/account/bookings", settings.app_url),
+            }),
         ));
+    }
+    let rows: Vec<email_outbox::ActiveModel> = rendered
+        .into_iter()
+        .filter_map(|(kind, result)| match result {
+            Ok(email) => Some(row(kind, order, to, settings, email, now)),
+            Err(err) => {
+                tracing::error!(order = %order.public_id, kind, error = %err, "email not queued: it does not render");
+                None
+            }
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
     }
     email_outbox::Entity::insert_many(rows)
         .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
@@ -95,24 +94,27 @@ fn row(
     order: &orders::Model,
     to: &str,
     settings: &EmailSettings,
-    subject: String,
-    text_body: String,
+    email: Rendered,
     now: DateTime<Utc>,
 ) -> email_outbox::ActiveModel {
+    let mut metadata = json!({"order_public_id": order.public_id.to_string()});
+    if let Some(reply_to) = &settings.reply_to {
+        metadata["reply_to"] = json!(reply_to);
+    }
     email_outbox::ActiveModel {
         kind: Set(kind.to_owned()),
         dedupe_key: Set(Some(format!("{kind}:{}", order.public_id))),
         to_email: Set(to.to_owned()),
         from_email: Set(settings.from.clone()),
-        subject: Set(subject),
-        text_body: Set(text_body),
-        html_body: Set(String::new()),
+        subject: Set(email.subject),
+        text_body: Set(email.text),
+        html_body: Set(email.html),
         status: Set("pending".to_owned()),
         attempts: Set(0),
         last_error: Set(String::new()),
         next_attempt_at: Set(now),
         sent_at: Set(None),
-        metadata: Set(json!({"order_public_id": order.public_id.to_string()})),
+        metadata: Set(metadata),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -1,14 +1,9 @@
-//! Asset storage: where the files of digital assets live, and the short-lived links that
-//! let a buyer fetch one.
-//!
-//! The app asks for links through [`AssetStorage`], so that the Supabase Storage and S3
-//! adapters can slot in by configuration alone. The embedded default, [`LocalStorage`],
-//! keeps files under `ASSET_STORAGE_LOCAL_DIR` and signs links to this server's own
-//! [`LOCAL_DOWNLOAD_PATH`] with HMAC-SHA256 under `APP_SECRET_KEY`: the link itself is
-//! the credential (a browser follows it without a session), so it names one file and
-//! one expiry, and changing either breaks the signature.
+//! The embedded default storage: files under `ASSET_STORAGE_LOCAL_DIR`, served by this
+//! server at [`LOCAL_DOWNLOAD_PATH`] behind links signed with HMAC-SHA256 under
+//! `APP_SECRET_KEY`. The link itself is the credential (a browser follows it without a
+//! session), so it names one file and one expiry, and changing either breaks the
+//! signature.
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,7 +13,9 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use url::Url;
 
-use crate::config::StorageConfig;
+use futures_util::future::BoxFuture;
+
+use super::{AssetStorage, StorageError};
 
 /// Where the embedded local storage serves its files: the signed path follows it.
 pub const LOCAL_DOWNLOAD_PATH: &str = "/api/downloads/local/";
@@ -26,33 +23,6 @@ pub const LOCAL_DOWNLOAD_PATH: &str = "/api/downloads/local/";
 /// What the HMAC covers before the path and expiry, so that a signature made for
 /// anything else under the same key can never pass as a download link.
 const SIGNING_CONTEXT: &[u8] = b"paidloop/local-asset-link/v1";
-
-/// Why no link could be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StorageError {
-    /// No usable backend is configured (503): the message is for the operator, and says
-    /// what to set.
-    #[error("{0}")]
-    NotConfigured(String),
-    /// The backend is configured but failed, or the file is not there (502): the
-    /// message is for the log only.
-    #[error("{0}")]
-    Failed(String),
-}
-
-/// A place that can hand out expiring download links to asset files.
-///
-/// Implemented by the embedded [`LocalStorage`]; the Supabase Storage and S3 adapters
-/// implement it too once they exist, and tests can pass their own.
-pub trait AssetStorage {
-    /// A URL from which `file_path` (a digital asset's storage path) can be downloaded
-    /// for `ttl`, without other credentials.
-    fn signed_url(
-        &self,
-        file_path: &str,
-        ttl: Duration,
-    ) -> impl Future<Output = Result<String, StorageError>> + Send;
-}
 
 /// A relative storage path that cannot leave the storage folder: `/`-separated, every
 /// segment non-empty, not `.` or `..`, with no backslash, NUL or other control
@@ -202,67 +172,32 @@ impl LocalStorage {
 }
 
 impl AssetStorage for LocalStorage {
-    async fn signed_url(&self, file_path: &str, ttl: Duration) -> Result<String, StorageError> {
-        let path = AssetPath::from_file_path(file_path).map_err(|_| {
-            StorageError::Failed(format!(
-                "asset file path {file_path:?} is not a valid storage path"
-            ))
-        })?;
-        let file = path.under(&self.root);
-        let probe = file.clone();
-        let is_file = actix_web::rt::task::spawn_blocking(move || probe.is_file())
-            .await
-            .unwrap_or(false);
-        if !is_file {
-            return Err(StorageError::Failed(format!(
-                "asset file {} is missing from local storage",
-                file.display()
-            )));
-        }
-        let ttl = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
-        let expires = chrono::Utc::now().timestamp().saturating_add(ttl);
-        Ok(self.url_for(&path, expires))
-    }
-}
-
-/// The storage the configuration selects, ready for one request.
-#[derive(Clone)]
-pub enum ConfiguredStorage {
-    /// `ASSET_STORAGE_BACKEND=local` (the default in debug).
-    Local(Box<LocalStorage>),
-    /// No backend, or one this build has no adapter for yet: every link is refused
-    /// with this message (503).
-    Unavailable(String),
-}
-
-impl ConfiguredStorage {
-    /// Picks the backend of `config`; `secret_key` signs local links and `base_url` is
-    /// where this server is reached by the caller.
-    pub fn from_config(config: &StorageConfig, secret_key: &str, base_url: Url) -> Self {
-        match config.backend.as_deref() {
-            Some("local") => Self::Local(Box::new(LocalStorage::new(
-                &config.local_dir,
-                secret_key,
-                base_url,
-            ))),
-            Some(other) => Self::Unavailable(format!(
-                "Asset storage backend \"{other}\" is not available yet: its adapter comes \
-                 later. Set ASSET_STORAGE_BACKEND=local to serve files from \
-                 ASSET_STORAGE_LOCAL_DIR."
-            )),
-            None => Self::Unavailable(
-                "Asset storage is not configured: set ASSET_STORAGE_BACKEND.".to_owned(),
-            ),
-        }
-    }
-}
-
-impl AssetStorage for ConfiguredStorage {
-    async fn signed_url(&self, file_path: &str, ttl: Duration) -> Result<String, StorageError> {
-        match self {
-            Self::Local(local) => local.signed_url(file_path, ttl).await,
-            Self::Unavailable(reason) => Err(StorageError::NotConfigured(reason.clone())),
-        }
+    fn signed_url<'a>(
+        &'a self,
+        file_path: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<String, StorageError>> {
+        Box::pin(async move {
+            let path = AssetPath::from_file_path(file_path).map_err(|_| {
+                StorageError::Failed(format!(
+                    "asset file path {file_path:?} is not a valid storage path"
+                ))
+            })?;
+            let file = path.under(&self.root);
+            let probe = file.clone();
+            let is_file = actix_web::rt::task::spawn_blocking(move || probe.is_file())
+                .await
+                .unwrap_or(false);
+            if !is_file {
+                return Err(StorageError::Failed(format!(
+                    "asset file {} is missing from local storage",
+                    file.display()
+                )));
+            }
+            let ttl = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
+            let expires = chrono::Utc::now().timestamp().saturating_add(ttl);
+            Ok(self.url_for(&path, expires))
+        })
     }
 }
 
@@ -377,12 +312,12 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn local_links_need_the_file_and_unconfigured_storage_says_so() {
+    async fn local_links_need_the_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("books")).expect("mkdir");
         std::fs::write(dir.path().join("books/guide.pdf"), b"%PDF").expect("write");
         let base = Url::parse("http://127.0.0.1:8000").expect("url");
-        let storage = LocalStorage::new(dir.path(), KEY, base.clone());
+        let storage = LocalStorage::new(dir.path(), KEY, base);
         let ttl = Duration::from_secs(600);
 
         let url = storage
@@ -402,21 +337,5 @@ mod tests {
             storage.signed_url("../etc/passwd", ttl).await,
             Err(StorageError::Failed(_))
         ));
-
-        let mut config = crate::config::Config::from_lookup(&|_| None)
-            .expect("default config")
-            .storage;
-        config.backend = None;
-        let none = ConfiguredStorage::from_config(&config, KEY, base.clone());
-        assert!(matches!(
-            none.signed_url("books/guide.pdf", ttl).await,
-            Err(StorageError::NotConfigured(_))
-        ));
-        config.backend = Some("s3".into());
-        let s3 = ConfiguredStorage::from_config(&config, KEY, base);
-        match s3.signed_url("books/guide.pdf", ttl).await {
-            Err(StorageError::NotConfigured(msg)) => assert!(msg.contains("s3"), "{msg}"),
-            other => panic!("expected NotConfigured, got {other:?}"),
-        }
     }
 }
