@@ -355,10 +355,20 @@ async fn garbage_jwks_body_is_key_fetch() {
 
 #[tokio::test]
 async fn unreachable_jwks_is_key_fetch() {
-    // Bind a port, then free it: nothing listens there.
-    let server = MockServer::start().await;
-    let settings = settings(&server);
-    drop(server);
+    // A port nothing listens on (bound, then freed). A dropped MockServer would not do:
+    // wiremock pools its servers, and another test may be serving a JWKS from it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let settings = JwtSettings {
+        jwks_url: Some(
+            format!("http://127.0.0.1:{port}{JWKS_PATH}")
+                .parse()
+                .unwrap(),
+        ),
+        ..JwtSettings::default()
+    };
     let verifier = verifier(settings);
     let err = verifier
         .verify(&token(Some("kid-a"), &TestKeys::RSA_A))
