@@ -170,7 +170,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test email to the caller's billing email
-         * @description Sends one email through the configured transport at once (not through the outbox), to the billing email, else the profile's email. On success the time and recipient are kept in the account's metadata (`preflight_email_last_sent_at`, `preflight_email_last_recipient`). At most one test per account every 30 seconds.
+         * @description Sends one email through the configured transport at once (not through the outbox), to the billing email, else the profile's email. On success the time and recipient are kept in the account's metadata (`preflight_email_last_sent_at`, `preflight_email_last_recipient`). At most one test per account every 30 seconds: a sooner one is a 429 like the rate limiter's, with `Retry-After`.
          */
         post: operations["preflight_email_test"];
         delete?: never;
@@ -2239,17 +2239,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description A test was sent less than 30 seconds ago. */
-            429: {
-                headers: {
-                    /** @description Seconds until a test may be sent. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreflightEmailResult"];
-                };
-            };
+            429: components["responses"]["TooManyRequests"];
             /** @description The transport failed to send it. */
             502: {
                 headers: {

@@ -89,13 +89,12 @@ impl PreflightEmailResult {
                    the outbox), to the billing email, else the profile's email. On success \
                    the time and recipient are kept in the account's metadata \
                    (`preflight_email_last_sent_at`, `preflight_email_last_recipient`). At \
-                   most one test per account every 30 seconds.",
+                   most one test per account every 30 seconds: a sooner one is a 429 \
+                   like the rate limiter's, with `Retry-After`.",
     security(("bearer_jwt" = []), ("session_cookie" = [])),
     responses(
         (status = 200, description = "Sent.", body = PreflightEmailResult),
         (status = 400, description = "No email transport is configured, or the account has no email address.", body = PreflightEmailResult),
-        (status = 429, description = "A test was sent less than 30 seconds ago.", body = PreflightEmailResult,
-            headers(("Retry-After" = u32, description = "Seconds until a test may be sent."))),
         (status = 502, description = "The transport failed to send it.", body = PreflightEmailResult),
     ),
 )]

@@ -7,7 +7,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::downloads::{asset, grant, sale};
+use crate::downloads::{asset, grant, sale, stored};
 use crate::helpers::{KID, TestApp, body};
 
 async fn with_supabase(supabase: &MockServer, debug: bool) -> TestApp {
@@ -127,4 +127,33 @@ async fn download_links_come_from_supabase_storage() {
             supabase.uri()
         )
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supabase_storage_without_a_project_is_503_and_costs_nothing() {
+    let app = TestApp::builder()
+        .env("ASSET_STORAGE_BACKEND", "supabase")
+        .start()
+        .await;
+    app.publish_keys(&[(KID, &paidloop_clerk::testing::TestKeys::RSA_A)])
+        .await;
+    let sold = sale(&app, "seller_sb503", "buyer_sb503", "digital").await;
+    let file = asset(&app, sold.product, "Guide", "books/guide.pdf").await;
+    let row = grant(&app, &sold, file, |_| {}).await;
+    let (status, answer) = body(
+        app.send_as(
+            "buyer_sb503",
+            Method::POST,
+            &format!("/api/account/downloads/{}/access/", row.token),
+            &json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 503, "{answer}");
+    assert!(
+        answer["detail"].as_str().unwrap().contains("SUPABASE_URL"),
+        "{answer}"
+    );
+    assert_eq!(stored(&app, row.id).await.download_count, 0);
 }
