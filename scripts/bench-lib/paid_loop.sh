@@ -1,6 +1,7 @@
 # Sourced by scripts/bench (uses its BASE, WORK, THREADS, run and RPS): the paid loop.
 # - webhook ingestion: unique, Svix-signed `session.created` deliveries;
-# - order creation: POST account/orders/create/ for one price, as one buyer;
+# - order creation: POST account/orders/create/ for one price (a product with two
+#   assets; fulfil.sh pays for these orders), as one buyer;
 # - the account order list of a buyer with 20 orders.
 
 dev_token() {
@@ -19,7 +20,9 @@ def post(path, body):
         return json.load(response)
 product = post("/api/seller/products/", {"name": "Bench Kit", "visibility": "published",
                                          "feature_keys": ["kit"]})
-post(f"/api/seller/products/{product['id']}/assets/", {"title": "Kit", "file_path": "bench/kit.zip"})
+for n in (1, 2):
+    post(f"/api/seller/products/{product['id']}/assets/",
+         {"title": f"Kit part {n}", "file_path": f"bench/kit-{n}.zip"})
 price = post(f"/api/seller/products/{product['id']}/prices/", {"amount_cents": 2500})
 print(price["id"])
 PY

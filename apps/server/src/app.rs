@@ -86,6 +86,7 @@ pub fn build_state(
         writes,
         order_writer: Arc::default(),
         event_recorder: Arc::default(),
+        payment_groups: Arc::default(),
         order_lists,
         catalog_generation,
         rate_limiter,

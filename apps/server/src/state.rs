@@ -14,6 +14,7 @@ use crate::integrations::Integrations;
 use crate::services::catalog::cache::CatalogGeneration;
 use crate::services::orders::list_cache::OrderListCache;
 use crate::services::orders::writer::OrderWriter;
+use crate::services::webhooks::payments::PaymentGroups;
 use crate::services::webhooks::recorder::EventRecorder;
 
 /// Shared, read-only application state (cheap to clone: everything is behind `Arc`s or
@@ -35,6 +36,8 @@ pub struct AppState {
     pub rate_limiter: Arc<RateLimiter>,
     /// Stores record-only webhook events in shared statements.
     pub event_recorder: Arc<EventRecorder>,
+    /// Groups concurrent payment deliveries into shared transactions.
+    pub payment_groups: Arc<PaymentGroups>,
     /// Groups concurrent order creations into shared transactions.
     pub order_writer: Arc<OrderWriter>,
     /// Verifies Clerk (and, in development, local) session tokens.

@@ -22,6 +22,7 @@ mod openapi;
 mod order_writer;
 mod orders_confirm;
 mod paid_loop;
+mod payment_groups;
 mod plumbing;
 mod projects;
 mod rate_limits;

@@ -1,23 +1,25 @@
 //! Confirmation: the one place an order becomes paid and is fulfilled.
 //!
-//! Shared by the confirm endpoint and the payment webhooks. It runs in the caller's
-//! transaction and starts by locking the order row with a no-op `UPDATE`: on Postgres
-//! that is a row lock, on SQLite it takes the database's write lock before anything is
-//! read (so a read snapshot can never go stale under a concurrent writer). Concurrent
-//! confirmations of one order therefore run one after the other, and the second finds
-//! the order fulfilled and creates nothing.
+//! Shared by the confirm endpoint and the payment webhooks (which confirm a group of
+//! orders at once, see [`confirm_locked`]). It runs in the caller's transaction and
+//! starts by locking the order rows: on Postgres a row lock, on SQLite the database's
+//! write lock, taken before anything is read (so a read snapshot can never go stale
+//! under a concurrent writer). Concurrent confirmations of one order therefore run one
+//! after the other, and the second finds the order fulfilled and creates nothing.
 
-use chrono::Utc;
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 use paidloop_orders::OrderStatus;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
     TransactionSession, TransactionTrait,
 };
 use serde_json::Value;
 
-use super::emails::{EmailSettings, queue_order_emails};
-use super::fulfil::fulfil;
+use super::emails::{EmailSettings, FulfilledOrder, queue_order_emails};
+use super::fulfil::fulfil_all;
 use crate::entities::{customer_accounts, orders, payment_transactions, profiles};
 use crate::error::ApiError;
 
@@ -69,8 +71,9 @@ pub async fn confirm<C: TransactionTrait>(
     Ok(confirmed)
 }
 
-/// Runs Confirmation inside the caller's transaction: mark paid, record the succeeded
-/// payment, fulfil, mark fulfilled, queue the emails. Idempotent.
+/// Runs Confirmation inside the caller's transaction: lock the order, then (unless it
+/// is already fulfilled) mark it paid and fulfilled, record the succeeded payment,
+/// fulfil it and queue the emails ([`confirm_locked`]). Idempotent.
 #[tracing::instrument(skip(txn, proof, emails), fields(provider = proof.provider))]
 pub async fn confirm_in<C: ConnectionTrait>(
     txn: &C,
@@ -87,8 +90,7 @@ pub async fn confirm_in<C: ConnectionTrait>(
         .ok_or(ApiError::NotFound)?;
     let status = OrderStatus::parse(&order.status)
         .map_err(|err| ApiError::Internal(format!("stored order status: {err}")))?;
-    let now = Utc::now();
-    let (order, already_confirmed) = match status {
+    let already_confirmed = match status {
         OrderStatus::Fulfilled => {
             return Ok(Confirmed {
                 order,
@@ -101,48 +103,215 @@ pub async fn confirm_in<C: ConnectionTrait>(
                 status.as_str()
             )));
         }
-        OrderStatus::Paid => (order, true),
-        OrderStatus::PendingPayment => {
-            let mut paid = order.into_active_model();
-            paid.status = Set(OrderStatus::Paid.as_str().to_owned());
-            paid.paid_at = Set(Some(now));
-            if let Some(checkout) = proof.checkout_id.as_deref().filter(|c| !c.is_empty()) {
-                paid.clerk_checkout_id = Set(checkout.chars().take(128).collect());
-            }
-            if let Some(external) = proof.external_id.as_deref().filter(|e| !e.is_empty()) {
-                paid.external_reference = Set(external.chars().take(128).collect());
-            }
-            paid.updated_at = Set(now);
-            (paid.update(txn).await?, false)
-        }
+        OrderStatus::Paid => true,
+        OrderStatus::PendingPayment => false,
     };
-    record_payment(txn, &order, proof, "succeeded").await?;
-    let fulfilled = fulfil(txn, &order, now).await?;
-
-    let mut done = order.into_active_model();
-    done.status = Set(OrderStatus::Fulfilled.as_str().to_owned());
-    done.fulfilled_at = Set(Some(now));
-    done.updated_at = Set(now);
-    let order = done.update(txn).await?;
-
-    let to = buyer_email(txn, order.customer_account_id).await?;
-    queue_order_emails(txn, &order, &to, fulfilled.work_orders, emails, now).await?;
-    tracing::info!(order = %order.public_id, already_confirmed, "order fulfilled");
+    let order = confirm_locked(txn, &[(order, proof)], emails, Utc::now())
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal(format!("order {order_id} was not confirmed")))?;
     Ok(Confirmed {
         order,
         already_confirmed,
     })
 }
 
-/// Upserts the order's transaction for this provider and payment id with `status`
-/// (`succeeded`, `failed` or `pending`); the amount is always the order's own total.
-pub async fn record_payment<C: ConnectionTrait>(
+/// Pays for and fulfils orders whose rows the caller has locked and found pending or
+/// paid (each order at most once): records each succeeded payment, fulfils, marks the
+/// orders fulfilled (paid now unless they already were, with the proof's checkout and
+/// payment ids) and queues the emails. The statements are the same few for one order
+/// or a hundred. Answers the orders as stored, in the order given.
+pub async fn confirm_locked<C: ConnectionTrait>(
     txn: &C,
-    order: &orders::Model,
-    proof: &PaymentProof,
-    status: &str,
+    paid: &[(orders::Model, &PaymentProof)],
+    emails: &EmailSettings,
+    now: DateTime<Utc>,
+) -> Result<Vec<orders::Model>, ApiError> {
+    if paid.is_empty() {
+        return Ok(Vec::new());
+    }
+    let payments: Vec<_> = paid
+        .iter()
+        .map(|(order, proof)| (order, *proof, "succeeded"))
+        .collect();
+    record_payments(txn, &payments).await?;
+    let orders: Vec<orders::Model> = paid.iter().map(|(order, _)| order.clone()).collect();
+    let fulfilled = fulfil_all(txn, &orders, now).await?;
+    let stored = mark_fulfilled(txn, paid, now).await?;
+    let buyers = buyer_emails(txn, orders.iter().map(|o| o.customer_account_id)).await?;
+    let announced: Vec<FulfilledOrder<'_>> = stored
+        .iter()
+        .zip(&fulfilled)
+        .map(|(order, done)| FulfilledOrder {
+            order,
+            to: buyers
+                .get(&order.customer_account_id)
+                .map_or("", String::as_str),
+            items: &done.items,
+            work_orders: done.work_orders,
+        })
+        .collect();
+    queue_order_emails(txn, &announced, emails, now).await?;
+    for order in &stored {
+        tracing::info!(order = %order.public_id, "order fulfilled");
+    }
+    Ok(stored)
+}
+
+/// Marks the orders fulfilled in one `UPDATE … RETURNING`; an order still pending is
+/// paid now and takes the proof's checkout and payment ids (a CASE per column, as they
+/// differ per order). Answers the stored rows in the order of `paid`.
+async fn mark_fulfilled<C: ConnectionTrait>(
+    txn: &C,
+    paid: &[(orders::Model, &PaymentProof)],
+    now: DateTime<Utc>,
+) -> Result<Vec<orders::Model>, ApiError> {
+    // Per-order values, as `CASE id WHEN … THEN … ELSE <the column> END`; a column no
+    // order changes is left out (a CASE needs at least one WHEN).
+    let mut paid_now = Vec::new();
+    let mut checkout = Vec::new();
+    let mut external = Vec::new();
+    for (order, proof) in paid {
+        if order.status != OrderStatus::PendingPayment.as_str() {
+            continue;
+        }
+        paid_now.push(order.id);
+        if let Some(id) = proof.checkout_id.as_deref().filter(|c| !c.is_empty()) {
+            checkout.push((order.id, id.chars().take(128).collect::<String>()));
+        }
+        if let Some(id) = proof.external_id.as_deref().filter(|e| !e.is_empty()) {
+            external.push((order.id, id.chars().take(128).collect::<String>()));
+        }
+    }
+    let ids: Vec<i64> = paid.iter().map(|(order, _)| order.id).collect();
+    let mut update = orders::Entity::update_many().col_expr(
+        orders::Column::Status,
+        Expr::value(OrderStatus::Fulfilled.as_str()),
+    );
+    if !paid_now.is_empty() {
+        let cases = paid_now.iter().map(|id| (*id, now));
+        update = update.col_expr(
+            orders::Column::PaidAt,
+            per_order(cases, orders::Column::PaidAt),
+        );
+    }
+    if !checkout.is_empty() {
+        update = update.col_expr(
+            orders::Column::ClerkCheckoutId,
+            per_order(checkout, orders::Column::ClerkCheckoutId),
+        );
+    }
+    if !external.is_empty() {
+        update = update.col_expr(
+            orders::Column::ExternalReference,
+            per_order(external, orders::Column::ExternalReference),
+        );
+    }
+    let mut stored: HashMap<i64, orders::Model> = update
+        .col_expr(orders::Column::FulfilledAt, Expr::value(now))
+        .col_expr(orders::Column::UpdatedAt, Expr::value(now))
+        .filter(orders::Column::Id.is_in(ids))
+        .exec_with_returning(txn)
+        .await?
+        .into_iter()
+        .map(|order| (order.id, order))
+        .collect();
+    paid.iter()
+        .map(|(order, _)| {
+            stored
+                .remove(&order.id)
+                .ok_or_else(|| ApiError::Internal(format!("order {} was not updated", order.id)))
+        })
+        .collect()
+}
+
+/// `CASE WHEN id = … THEN value … ELSE column END`: one value per order in one
+/// statement; orders not listed keep their `column`.
+pub(crate) fn per_order<V: Into<sea_orm::Value>>(
+    values: impl IntoIterator<Item = (i64, V)>,
+    column: orders::Column,
+) -> sea_orm::sea_query::SimpleExpr {
+    values
+        .into_iter()
+        .fold(CaseStatement::new(), |case, (id, value)| {
+            case.case(orders::Column::Id.eq(id), Expr::val(value))
+        })
+        .finally(Expr::col(column))
+        .into()
+}
+
+/// Upserts each order's transaction for its provider and payment id with its status
+/// (`succeeded`, `failed` or `pending`); the amount is always the order's own total.
+/// One look-up and one insert for every payment that is new.
+pub async fn record_payments<C: ConnectionTrait>(
+    txn: &C,
+    payments: &[(&orders::Model, &PaymentProof, &str)],
 ) -> Result<(), ApiError> {
-    let external_id: String = proof
+    if payments.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let keyed: Vec<(String, &orders::Model, &PaymentProof, &str)> = payments
+        .iter()
+        .map(|&(order, proof, status)| (payment_external_id(order, proof), order, proof, status))
+        .collect();
+    let order_ids: Vec<i64> = payments.iter().map(|(order, _, _)| order.id).collect();
+    let existing: HashMap<(i64, String, String), payment_transactions::Model> =
+        payment_transactions::Entity::find()
+            .filter(payment_transactions::Column::OrderId.is_in(order_ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                Some((
+                    (row.order_id?, row.provider.clone(), row.external_id.clone()),
+                    row,
+                ))
+            })
+            .collect();
+    // New rows by key: a later report of the same payment replaces an earlier one.
+    let mut new_rows: Vec<payment_transactions::ActiveModel> = Vec::new();
+    let mut new_keys: HashMap<(i64, String, String), usize> = HashMap::new();
+    for (external_id, order, proof, status) in keyed {
+        let key = (order.id, proof.provider.to_owned(), external_id);
+        let mut row = match (existing.get(&key), new_keys.get(&key)) {
+            (Some(stored), _) => stored.clone().into_active_model(),
+            (None, Some(&index)) => new_rows[index].clone(),
+            (None, None) => payment_transactions::ActiveModel {
+                order_id: Set(Some(order.id)),
+                subscription_id: Set(None),
+                provider: Set(proof.provider.to_owned()),
+                external_id: Set(key.2.clone()),
+                currency: Set(order.currency.clone()),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        };
+        row.status = Set(status.to_owned());
+        row.amount_cents = Set(order.total_cents);
+        row.raw_payload = Set(proof.raw_payload.clone());
+        row.updated_at = Set(now);
+        if existing.contains_key(&key) {
+            row.update(txn).await?;
+        } else if let Some(&index) = new_keys.get(&key) {
+            new_rows[index] = row;
+        } else {
+            new_keys.insert(key, new_rows.len());
+            new_rows.push(row);
+        }
+    }
+    if !new_rows.is_empty() {
+        payment_transactions::Entity::insert_many(new_rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The id a payment is recorded under: the provider's payment id, else the checkout
+/// id, else one made from the order.
+fn payment_external_id(order: &orders::Model, proof: &PaymentProof) -> String {
+    proof
         .external_id
         .clone()
         .or_else(|| proof.checkout_id.clone())
@@ -150,43 +319,29 @@ pub async fn record_payment<C: ConnectionTrait>(
         .unwrap_or_else(|| format!("order-{}", order.public_id))
         .chars()
         .take(128)
-        .collect();
-    let now = Utc::now();
-    let existing = payment_transactions::Entity::find()
-        .filter(payment_transactions::Column::OrderId.eq(order.id))
-        .filter(payment_transactions::Column::Provider.eq(proof.provider))
-        .filter(payment_transactions::Column::ExternalId.eq(external_id.as_str()))
-        .one(txn)
-        .await?;
-    let mut row = match existing {
-        Some(row) => row.into_active_model(),
-        None => payment_transactions::ActiveModel {
-            order_id: Set(Some(order.id)),
-            subscription_id: Set(None),
-            provider: Set(proof.provider.to_owned()),
-            external_id: Set(external_id),
-            currency: Set(order.currency.clone()),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    row.status = Set(status.to_owned());
-    row.amount_cents = Set(order.total_cents);
-    row.raw_payload = Set(proof.raw_payload.clone());
-    row.updated_at = Set(now);
-    row.save(txn).await?;
-    Ok(())
+        .collect()
 }
 
-/// Where the buyer's emails go: the billing email, else the profile's.
-async fn buyer_email<C: ConnectionTrait>(txn: &C, account_id: i64) -> Result<String, ApiError> {
-    let found = customer_accounts::Entity::find_by_id(account_id)
+/// Where each buyer's emails go, by customer account: the billing email, else the
+/// profile's (one query).
+async fn buyer_emails<C: ConnectionTrait>(
+    txn: &C,
+    account_ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, ApiError> {
+    let ids: HashSet<i64> = account_ids.into_iter().collect();
+    Ok(customer_accounts::Entity::find()
+        .filter(customer_accounts::Column::Id.is_in(ids))
         .find_also_related(profiles::Entity)
-        .one(txn)
-        .await?;
-    Ok(match found {
-        Some((account, _)) if !account.billing_email.is_empty() => account.billing_email,
-        Some((_, Some(profile))) => profile.email,
-        _ => String::new(),
-    })
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|(account, profile)| {
+            let email = if account.billing_email.is_empty() {
+                profile.map(|p| p.email).unwrap_or_default()
+            } else {
+                account.billing_email
+            };
+            (account.id, email)
+        })
+        .collect())
 }

@@ -1,15 +1,15 @@
 //! Queuing the "order fulfilled" and "work order received" emails in `email_outbox`.
 //!
-//! The rows are written in the confirmation transaction, so an email exists exactly
-//! when the fulfilment it announces does; the dedupe key (kind + order) keeps a second
-//! confirmation from queuing it twice, and is also the idempotency key every delivery
-//! attempt uses. Bodies are rendered here (`services::email::templates`), so the
+//! The rows are written in the confirmation transaction (one statement for every order
+//! confirmed with it), so an email exists exactly when the fulfilment it announces
+//! does; the dedupe key (kind + order) keeps a second confirmation from queuing it
+//! twice, and is also the idempotency key every delivery attempt uses. Bodies are rendered here (`services::email::templates`), so the
 //! worker sends what the buyer's order looked like when it was paid. An email that
 //! fails to render is logged and skipped: an email never fails a purchase. Delivery is
 //! the outbox worker's job (`services::email::worker`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde_json::json;
 
 use crate::entities::{email_outbox, order_items, orders};
@@ -19,24 +19,56 @@ use crate::services::email::templates::{
     self, ItemLine, OrderFulfilled, Rendered, WorkOrderReceived,
 };
 
-/// Queues the emails of a just-fulfilled order (nothing when the buyer has no address).
+/// One just-fulfilled order, as its emails need it.
+pub struct FulfilledOrder<'a> {
+    /// The order.
+    pub order: &'a orders::Model,
+    /// The buyer's address (nothing is queued when it is empty).
+    pub to: &'a str,
+    /// Its items, oldest first.
+    pub items: &'a [order_items::Model],
+    /// How many work orders it has (a "work order received" email when any).
+    pub work_orders: usize,
+}
+
+/// Queues the emails of just-fulfilled orders, in one statement.
 pub async fn queue_order_emails<C: ConnectionTrait>(
     txn: &C,
-    order: &orders::Model,
-    to: &str,
-    work_orders: usize,
+    fulfilled: &[FulfilledOrder<'_>],
     settings: &EmailSettings,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    if to.trim().is_empty() {
-        tracing::warn!(order = %order.public_id, "no billing email; fulfilment emails skipped");
+    let rows: Vec<email_outbox::ActiveModel> = fulfilled
+        .iter()
+        .flat_map(|f| rows_for(f, settings, now))
+        .collect();
+    if rows.is_empty() {
         return Ok(());
     }
-    let items = order_items::Entity::find()
-        .filter(order_items::Column::OrderId.eq(order.id))
-        .order_by_asc(order_items::Column::Id)
-        .all(txn)
+    email_outbox::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
+        .exec_without_returning(txn)
         .await?;
+    Ok(())
+}
+
+/// The outbox rows of one order's emails (none without an address, and none for an
+/// email that does not render).
+fn rows_for(
+    fulfilled: &FulfilledOrder<'_>,
+    settings: &EmailSettings,
+    now: DateTime<Utc>,
+) -> Vec<email_outbox::ActiveModel> {
+    let FulfilledOrder {
+        order,
+        to,
+        items,
+        work_orders,
+    } = *fulfilled;
+    if to.trim().is_empty() {
+        tracing::warn!(order = %order.public_id, "no billing email; fulfilment emails skipped");
+        return Vec::new();
+    }
     let order_id = order.public_id.to_string();
     let mut rendered = vec![(
         "order_fulfilled",
@@ -69,7 +101,7 @@ pub async fn queue_order_emails<C: ConnectionTrait>(
             }),
         ));
     }
-    let rows: Vec<email_outbox::ActiveModel> = rendered
+    rendered
         .into_iter()
         .filter_map(|(kind, result)| match result {
             Ok(email) => Some(row(kind, order, to, settings, email, now)),
@@ -78,15 +110,7 @@ pub async fn queue_order_emails<C: ConnectionTrait>(
                 None
             }
         })
-        .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    email_outbox::Entity::insert_many(rows)
-        .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
-        .exec_without_returning(txn)
-        .await?;
-    Ok(())
+        .collect()
 }
 
 fn row(

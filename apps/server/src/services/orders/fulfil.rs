@@ -1,10 +1,11 @@
-//! Carrying out a fulfilment plan (`paidloop_orders::plan_fulfilment`) in the database.
+//! Carrying out fulfilment plans (`paidloop_orders::plan_fulfilment`) in the database.
 //!
-//! Runs inside the confirmation transaction, with the order row locked. Every row is
-//! created by its natural key (unique constraints with `ON CONFLICT DO NOTHING`, or a
-//! look-up first where the key lives in metadata), so running it again for the same
-//! order creates nothing twice. The statement count is fixed: it does not grow with the
-//! number of items, assets or units.
+//! Runs inside the confirmation transaction, with the orders' rows locked, for one
+//! order or for every order of a group of paid webhooks. Every row is created by its
+//! natural key (unique constraints with `ON CONFLICT DO NOTHING`, or a look-up first
+//! where the key lives in metadata), so running it again for the same order creates
+//! nothing twice. The statement count is fixed: it grows with neither the number of
+//! orders nor their items, assets or units.
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,9 +27,11 @@ use crate::error::ApiError;
 /// Delivery days of a service product that has no offer yet.
 const DEFAULT_DELIVERY_DAYS: u32 = 7;
 
-/// What fulfilment made, for the emails.
+/// What fulfilment made for one order, for its emails.
 #[derive(Debug, Default)]
 pub struct Fulfilled {
+    /// The order's items, oldest first.
+    pub items: Vec<order_items::Model>,
     /// Work orders of this order (new or found).
     pub work_orders: usize,
 }
@@ -37,14 +40,22 @@ fn internal(context: &str, err: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(format!("{context}: {err}"))
 }
 
-/// Reads the order's items and their catalog facts (five queries) and plans fulfilment.
-async fn plan<C: ConnectionTrait>(
+/// One order's plan and its items.
+struct Planned {
+    plan: FulfilmentPlan,
+    items: Vec<order_items::Model>,
+}
+
+/// Reads the orders' items and their catalog facts (five queries in all) and plans
+/// each order's fulfilment; plans come back in the order of `orders`.
+async fn plan_all<C: ConnectionTrait>(
     txn: &C,
-    order: &orders::Model,
+    orders: &[orders::Model],
     now: DateTime<Utc>,
-) -> Result<FulfilmentPlan, ApiError> {
+) -> Result<Vec<Planned>, ApiError> {
+    let order_ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
     let items = order_items::Entity::find()
-        .filter(order_items::Column::OrderId.eq(order.id))
+        .filter(order_items::Column::OrderId.is_in(order_ids))
         .order_by_asc(order_items::Column::Id)
         .all(txn)
         .await?;
@@ -81,9 +92,51 @@ async fn plan<C: ConnectionTrait>(
         .into_iter()
         .map(|o| (o.product_id, o))
         .collect();
+    let catalog = Catalog {
+        products,
+        prices,
+        assets,
+        offers,
+    };
 
+    let mut by_order: HashMap<i64, Vec<order_items::Model>> = HashMap::new();
+    for item in items {
+        by_order.entry(item.order_id).or_default().push(item);
+    }
+    orders
+        .iter()
+        .map(|order| {
+            let items = by_order.remove(&order.id).unwrap_or_default();
+            let plan = plan_order(order, &items, &catalog, now)?;
+            Ok(Planned { plan, items })
+        })
+        .collect()
+}
+
+/// The catalog rows an order's items refer to, by id (products, prices, offers by
+/// product) and each product's active assets.
+struct Catalog {
+    products: HashMap<i64, products::Model>,
+    prices: HashMap<i64, prices::Model>,
+    assets: HashMap<i64, Vec<i64>>,
+    offers: HashMap<i64, service_offers::Model>,
+}
+
+/// Plans one order's fulfilment from its items and the catalog rows they name.
+fn plan_order(
+    order: &orders::Model,
+    items: &[order_items::Model],
+    catalog: &Catalog,
+    now: DateTime<Utc>,
+) -> Result<FulfilmentPlan, ApiError> {
+    let Catalog {
+        products,
+        prices,
+        assets,
+        offers,
+    } = catalog;
     let mut planned = Vec::with_capacity(items.len());
-    for item in &items {
+    for item in items {
         let product = products
             .get(&item.product_id)
             .ok_or_else(|| internal("order item without product", item.id))?;
@@ -127,20 +180,26 @@ async fn plan<C: ConnectionTrait>(
     plan_fulfilment(order.public_id, now, &planned).map_err(|e| internal("fulfilment plan", e))
 }
 
-/// Plans and applies fulfilment for a locked, paid order.
-#[tracing::instrument(skip_all, fields(order = %order.public_id))]
-pub async fn fulfil<C: ConnectionTrait>(
+/// Plans and applies fulfilment for locked, paid orders (each at most once in
+/// `orders`); answers per order, in the order of `orders`.
+#[tracing::instrument(skip_all, fields(orders = orders.len()))]
+pub async fn fulfil_all<C: ConnectionTrait>(
     txn: &C,
-    order: &orders::Model,
+    orders: &[orders::Model],
     now: DateTime<Utc>,
-) -> Result<Fulfilled, ApiError> {
-    let plan = plan(txn, order, now).await?;
-    let account = order.customer_account_id;
+) -> Result<Vec<Fulfilled>, ApiError> {
+    if orders.is_empty() {
+        return Ok(Vec::new());
+    }
+    let planned = plan_all(txn, orders, now).await?;
+    let plans: Vec<(&orders::Model, &FulfilmentPlan)> =
+        orders.iter().zip(planned.iter().map(|p| &p.plan)).collect();
 
-    if !plan.entitlements.is_empty() {
-        entitlements::Entity::insert_many(plan.entitlements.iter().map(|e| {
-            entitlements::ActiveModel {
-                customer_account_id: Set(account),
+    let entitlement_rows: Vec<entitlements::ActiveModel> = plans
+        .iter()
+        .flat_map(|(order, plan)| {
+            plan.entitlements.iter().map(|e| entitlements::ActiveModel {
+                customer_account_id: Set(order.customer_account_id),
                 feature_key: Set(e.feature_key.as_str().to_owned()),
                 source_type: Set(e.source_type().to_owned()),
                 source_reference: Set(e.source_reference.clone()),
@@ -151,33 +210,48 @@ pub async fn fulfil<C: ConnectionTrait>(
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
-            }
-        }))
-        .on_conflict_do_nothing_on([
-            entitlements::Column::CustomerAccountId,
-            entitlements::Column::FeatureKey,
-            entitlements::Column::SourceType,
-            entitlements::Column::SourceReference,
-        ])
-        .exec_without_returning(txn)
-        .await?;
+            })
+        })
+        .collect();
+    if !entitlement_rows.is_empty() {
+        entitlements::Entity::insert_many(entitlement_rows)
+            .on_conflict_do_nothing_on([
+                entitlements::Column::CustomerAccountId,
+                entitlements::Column::FeatureKey,
+                entitlements::Column::SourceType,
+                entitlements::Column::SourceReference,
+            ])
+            .exec_without_returning(txn)
+            .await?;
     }
 
-    let placeholder_ids = create_placeholders(txn, &plan, now).await?;
-    let grant_ids = create_grants(txn, &plan, account, &placeholder_ids, now).await?;
-    let work_orders =
-        create_work_orders(txn, &plan, order, &placeholder_ids, &grant_ids, now).await?;
-    create_subscriptions(txn, &plan, account, now).await?;
-    Ok(Fulfilled { work_orders })
+    let placeholder_ids = create_placeholders(txn, &plans, now).await?;
+    let grant_ids = create_grants(txn, &plans, &placeholder_ids, now).await?;
+    let work_orders = create_work_orders(txn, &plans, &placeholder_ids, &grant_ids, now).await?;
+    create_subscriptions(txn, &plans, now).await?;
+    Ok(planned
+        .into_iter()
+        .zip(work_orders)
+        .map(|(planned, work_orders)| Fulfilled {
+            items: planned.items,
+            work_orders,
+        })
+        .collect())
 }
+
+/// The orders being fulfilled, each with its plan.
+type Plans<'a> = [(&'a orders::Model, &'a FulfilmentPlan)];
 
 /// Placeholder assets by (product, path): created if missing, then read back.
 async fn create_placeholders<C: ConnectionTrait>(
     txn: &C,
-    plan: &FulfilmentPlan,
+    plans: &Plans<'_>,
     now: DateTime<Utc>,
 ) -> Result<HashMap<(i64, String), i64>, ApiError> {
-    let placeholders: Vec<_> = plan.placeholder_assets().collect();
+    let placeholders: Vec<_> = plans
+        .iter()
+        .flat_map(|(_, plan)| plan.placeholder_assets())
+        .collect();
     if placeholders.is_empty() {
         return Ok(HashMap::new());
     }
@@ -222,34 +296,36 @@ fn asset_id(grant: &PlannedGrant, placeholders: &HashMap<(i64, String), i64>) ->
 /// Grants by (order item, asset): created if missing, then read back.
 async fn create_grants<C: ConnectionTrait>(
     txn: &C,
-    plan: &FulfilmentPlan,
-    account: i64,
+    plans: &Plans<'_>,
     placeholders: &HashMap<(i64, String), i64>,
     now: DateTime<Utc>,
 ) -> Result<HashMap<(i64, i64), i64>, ApiError> {
     let mut rows = Vec::new();
-    for grant in plan.all_grants() {
-        let asset = asset_id(grant, placeholders)
-            .ok_or_else(|| internal("placeholder asset missing", grant.order_item_id))?;
-        rows.push(download_grants::ActiveModel {
-            token: Set(Uuid::new_v4()),
-            customer_account_id: Set(account),
-            order_item_id: Set(grant.order_item_id),
-            asset_id: Set(asset),
-            expires_at: Set(None),
-            max_downloads: Set(i32::try_from(grant.max_downloads).unwrap_or(5)),
-            download_count: Set(0),
-            last_downloaded_at: Set(None),
-            is_active: Set(grant.is_active),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
+    let mut item_ids = Vec::new();
+    for (order, plan) in plans {
+        for grant in plan.all_grants() {
+            let asset = asset_id(grant, placeholders)
+                .ok_or_else(|| internal("placeholder asset missing", grant.order_item_id))?;
+            item_ids.push(grant.order_item_id);
+            rows.push(download_grants::ActiveModel {
+                token: Set(Uuid::new_v4()),
+                customer_account_id: Set(order.customer_account_id),
+                order_item_id: Set(grant.order_item_id),
+                asset_id: Set(asset),
+                expires_at: Set(None),
+                max_downloads: Set(i32::try_from(grant.max_downloads).unwrap_or(5)),
+                download_count: Set(0),
+                last_downloaded_at: Set(None),
+                is_active: Set(grant.is_active),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            });
+        }
     }
     if rows.is_empty() {
         return Ok(HashMap::new());
     }
-    let item_ids: Vec<i64> = plan.all_grants().map(|g| g.order_item_id).collect();
     download_grants::Entity::insert_many(rows)
         .on_conflict_do_nothing_on([
             download_grants::Column::OrderItemId,
@@ -266,19 +342,25 @@ async fn create_grants<C: ConnectionTrait>(
         .collect())
 }
 
-/// Work orders by (order item, unit sequence); returns how many the order has.
+/// Work orders by (order item, unit sequence); returns how many each order has.
 async fn create_work_orders<C: ConnectionTrait>(
     txn: &C,
-    plan: &FulfilmentPlan,
-    order: &orders::Model,
+    plans: &Plans<'_>,
     placeholders: &HashMap<(i64, String), i64>,
     grants: &HashMap<(i64, i64), i64>,
     now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
-    if plan.work_orders.is_empty() {
-        return Ok(0);
+) -> Result<Vec<usize>, ApiError> {
+    let counts: Vec<usize> = plans
+        .iter()
+        .map(|(_, plan)| plan.work_orders.len())
+        .collect();
+    let item_ids: Vec<i64> = plans
+        .iter()
+        .flat_map(|(_, plan)| plan.work_orders.iter().map(|w| w.order_item_id))
+        .collect();
+    if item_ids.is_empty() {
+        return Ok(counts);
     }
-    let item_ids: Vec<i64> = plan.work_orders.iter().map(|w| w.order_item_id).collect();
     let existing: HashSet<(i64, u64)> = fulfillment_orders::Entity::find()
         .filter(fulfillment_orders::Column::OrderItemId.is_in(item_ids))
         .all(txn)
@@ -287,69 +369,78 @@ async fn create_work_orders<C: ConnectionTrait>(
         .filter_map(|w| Some((w.order_item_id?, w.metadata.get("sequence")?.as_u64()?)))
         .collect();
     let mut rows = Vec::new();
-    for work in &plan.work_orders {
-        if existing.contains(&(work.order_item_id, u64::from(work.sequence))) {
-            continue;
+    for (order, plan) in plans {
+        for work in &plan.work_orders {
+            if existing.contains(&(work.order_item_id, u64::from(work.sequence))) {
+                continue;
+            }
+            let grant = work
+                .download_grant
+                .as_ref()
+                .and_then(|g| asset_id(g, placeholders))
+                .and_then(|asset| grants.get(&(work.order_item_id, asset)).copied());
+            rows.push(fulfillment_orders::ActiveModel {
+                customer_account_id: Set(order.customer_account_id),
+                order_item_id: Set(Some(work.order_item_id)),
+                product_id: Set(Some(work.product_id)),
+                download_grant_id: Set(grant),
+                status: Set(work.status().to_owned()),
+                delivery_mode: Set(work.delivery_mode.as_str().to_owned()),
+                customer_request: Set(order.notes.clone()),
+                delivery_notes: Set(String::new()),
+                internal_notes: Set(String::new()),
+                due_at: Set(work.due_at),
+                completed_at: Set(None),
+                shipped_at: Set(None),
+                shipping_carrier: Set(String::new()),
+                shipping_tracking_number: Set(String::new()),
+                shipping_tracking_url: Set(String::new()),
+                metadata: Set(work.metadata()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            });
         }
-        let grant = work
-            .download_grant
-            .as_ref()
-            .and_then(|g| asset_id(g, placeholders))
-            .and_then(|asset| grants.get(&(work.order_item_id, asset)).copied());
-        rows.push(fulfillment_orders::ActiveModel {
-            customer_account_id: Set(order.customer_account_id),
-            order_item_id: Set(Some(work.order_item_id)),
-            product_id: Set(Some(work.product_id)),
-            download_grant_id: Set(grant),
-            status: Set(work.status().to_owned()),
-            delivery_mode: Set(work.delivery_mode.as_str().to_owned()),
-            customer_request: Set(order.notes.clone()),
-            delivery_notes: Set(String::new()),
-            internal_notes: Set(String::new()),
-            due_at: Set(work.due_at),
-            completed_at: Set(None),
-            shipped_at: Set(None),
-            shipping_carrier: Set(String::new()),
-            shipping_tracking_number: Set(String::new()),
-            shipping_tracking_url: Set(String::new()),
-            metadata: Set(work.metadata()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
     }
     if !rows.is_empty() {
         fulfillment_orders::Entity::insert_many(rows)
             .exec_without_returning(txn)
             .await?;
     }
-    Ok(plan.work_orders.len())
+    Ok(counts)
 }
 
 /// Subscriptions by order item (kept in their metadata).
 async fn create_subscriptions<C: ConnectionTrait>(
     txn: &C,
-    plan: &FulfilmentPlan,
-    account: i64,
+    plans: &Plans<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    if plan.subscriptions.is_empty() {
+    let wanted: Vec<_> = plans
+        .iter()
+        .flat_map(|(order, plan)| {
+            plan.subscriptions
+                .iter()
+                .map(|s| (order.customer_account_id, s))
+        })
+        .collect();
+    if wanted.is_empty() {
         return Ok(());
     }
-    let product_ids: Vec<i64> = plan.subscriptions.iter().map(|s| s.product_id).collect();
+    let accounts: HashSet<i64> = wanted.iter().map(|(account, _)| *account).collect();
+    let product_ids: HashSet<i64> = wanted.iter().map(|(_, s)| s.product_id).collect();
     let existing: HashSet<i64> = subscriptions::Entity::find()
-        .filter(subscriptions::Column::CustomerAccountId.eq(account))
+        .filter(subscriptions::Column::CustomerAccountId.is_in(accounts))
         .filter(subscriptions::Column::ProductId.is_in(product_ids))
         .all(txn)
         .await?
         .into_iter()
         .filter_map(|s| s.metadata.get("order_item_id")?.as_i64())
         .collect();
-    let rows: Vec<_> = plan
-        .subscriptions
-        .iter()
-        .filter(|s| !existing.contains(&s.order_item_id))
-        .map(|s| subscriptions::ActiveModel {
+    let rows: Vec<_> = wanted
+        .into_iter()
+        .filter(|(_, s)| !existing.contains(&s.order_item_id))
+        .map(|(account, s)| subscriptions::ActiveModel {
             customer_account_id: Set(account),
             product_id: Set(Some(s.product_id)),
             price_id: Set(Some(s.price_id)),

@@ -6,13 +6,16 @@
 //!    delivery of the same event waits, finds the row, locks it (a no-op `UPDATE`), and
 //!    answers `deduplicated` once it is `processed` or `ignored`.
 //! 3. Events that need no work besides their own row (`session.created`, unknown
-//!    types) skip that transaction: they
-//!    are stored with their final status, grouped with concurrent deliveries (see
-//!    [`recorder`]), and a redelivery finds the row and is deduplicated.
-//! 4. A handler error rolls the work back, stores the event `failed` with the error,
+//!    types) skip that transaction: they are stored with their final status, grouped
+//!    with concurrent deliveries (see [`recorder`]), and a redelivery finds the row and
+//!    is deduplicated.
+//! 4. Payment events (the money path) follow the same rules in shared transactions:
+//!    concurrent deliveries are recorded, locked and confirmed together (see
+//!    [`payments`]).
+//! 5. A handler error rolls the work back, stores the event `failed` with the error,
 //!    and answers 500 so that Svix retries; a retry processes it again.
 
-mod payments;
+pub mod payments;
 pub mod recorder;
 mod users;
 
@@ -28,12 +31,13 @@ use crate::entities::webhook_events;
 use crate::error::ApiError;
 use crate::services::billing;
 use crate::state::AppState;
+use payments::PaymentDelivery;
 
 /// The provider name events are stored under.
 const PROVIDER: &str = "clerk";
 
 /// How a delivery ended.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Handled now.
     Processed,
@@ -89,6 +93,21 @@ pub async fn receive(
     let kind = ClerkEventType::parse(&event_type);
     if let Some(handled) = record_only(kind, &event_type) {
         return store_final(state, &event_id, &event_type, &payload, handled).await;
+    }
+    if let ClerkEventType::Payment(kind) = kind {
+        let delivery = PaymentDelivery {
+            event_id: event_id.clone(),
+            event_type: event_type.clone(),
+            kind,
+            payload: payload.clone(),
+        };
+        return match state.payment_groups.receive(state, delivery).await {
+            Ok(outcome) => Ok(outcome),
+            Err(err) => {
+                let turn = state.writes.enter().await;
+                Err(store_failure(state, &event_id, &event_type, &payload, err, turn).await)
+            }
+        };
     }
     let turn = state.writes.enter().await;
     let txn = state.db.begin().await?;
@@ -152,15 +171,25 @@ pub async fn receive(
         }
         Err(err) => {
             txn.rollback().await?;
-            tracing::error!(event_type, error = %err, "webhook handler failed");
-            let message: String = err.to_string().chars().take(2000).collect();
-            webhook_events::Entity::insert(event_row(
-                &event_id,
-                &event_type,
-                &payload,
-                "failed",
-                message,
-            ))
+            Err(store_failure(state, &event_id, &event_type, &payload, err, turn).await)
+        }
+    }
+}
+
+/// Stores a delivery whose handling failed as `failed`, with the error, and answers
+/// the error (500, so that Svix retries). Holds the SQLite write `turn` while writing.
+async fn store_failure(
+    state: &AppState,
+    event_id: &str,
+    event_type: &str,
+    payload: &Value,
+    err: ApiError,
+    turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+) -> ApiError {
+    tracing::error!(event_type, error = %err, "webhook handler failed");
+    let message: String = err.to_string().chars().take(2000).collect();
+    let stored =
+        webhook_events::Entity::insert(event_row(event_id, event_type, payload, "failed", message))
             .on_conflict(
                 OnConflict::columns([
                     webhook_events::Column::Provider,
@@ -173,13 +202,12 @@ pub async fn receive(
                 .to_owned(),
             )
             .exec_without_returning(&state.db)
-            .await?;
-            drop(turn);
-            Err(ApiError::Internal(format!(
-                "webhook {event_type} failed: {err}"
-            )))
-        }
+            .await;
+    drop(turn);
+    if let Err(db_err) = stored {
+        return db_err.into();
     }
+    ApiError::Internal(format!("webhook {event_type} failed: {err}"))
 }
 
 /// A `webhook_events` row for this delivery.
@@ -256,9 +284,11 @@ async fn dispatch(
             users::upsert(state, txn, data).await
         }
         ClerkEventType::UserDeleted => users::deactivate(state, txn, data).await,
-        ClerkEventType::Payment(kind) => payments::handle(state, txn, kind, data).await,
         ClerkEventType::Subscription(kind) => billing::webhook::handle(txn, kind, event).await,
-        // Stored by `store_final` before any transaction starts; never routed here.
-        ClerkEventType::SessionCreated | ClerkEventType::Other => Ok(Handled::Processed),
+        // Stored by `store_final`, or processed in groups by `payments`, before any
+        // transaction starts; never routed here.
+        ClerkEventType::Payment(_) | ClerkEventType::SessionCreated | ClerkEventType::Other => {
+            Ok(Handled::Processed)
+        }
     }
 }

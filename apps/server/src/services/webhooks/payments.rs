@@ -1,89 +1,419 @@
 //! `paymentAttempt.*` and `checkout.*` events: record the payment, confirm on success.
+//!
+//! Payments are the money path, and under load they arrive together (a launch, a
+//! sale). Concurrent deliveries are therefore processed in groups (see
+//! [`crate::group_commit`]): one transaction records every waiting event, finds and
+//! locks their orders in one statement, and confirms every paid order with the same
+//! few statements ([`confirm_locked`]), so the cost per payment falls as load rises
+//! and a lone delivery is processed at once, as before. The rules are those of the
+//! single receiver in the parent module:
+//!
+//! - an event is stored once by `(provider, svix-id)`; a redelivery of one already
+//!   `processed` or `ignored` is answered `deduplicated` (within a group too), one
+//!   stored `received` or `failed` is processed again;
+//! - an order is confirmed and fulfilled once, whatever arrives for it in one group or
+//!   across groups (its row is locked, then its status decides);
+//! - if a group fails, each delivery is processed again on its own, so one bad event
+//!   fails only its own delivery, which is then stored `failed` and answered 500.
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use paidloop_orders::{
     ConfirmDecision, OrderLookup, OrderStatus, PaymentEvent, PaymentEventType, webhook_confirmation,
 };
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait, TryInsertResult,
 };
 use serde_json::Value;
+use uuid::Uuid;
 
-use super::Handled;
-use crate::entities::orders;
+use super::{Handled, Outcome, PROVIDER, event_row};
+use crate::entities::{orders, webhook_events};
 use crate::error::ApiError;
-use crate::services::orders::confirm::{PaymentProof, confirm_in, record_payment};
+use crate::group_commit::{GroupCommit, GroupWrite, write_or_retry_alone};
+use crate::services::orders::confirm::{PaymentProof, confirm_locked, per_order, record_payments};
 use crate::services::orders::emails::EmailSettings;
 use crate::state::AppState;
 
-/// Finds the order the event is about: public id, else checkout id, else reference.
-async fn find_order(
-    txn: &DatabaseTransaction,
-    event: &PaymentEvent,
-) -> Result<Option<orders::Model>, ApiError> {
-    for lookup in event.order_lookups() {
-        let query = orders::Entity::find();
-        let query = match lookup {
-            OrderLookup::PublicId(id) => query.filter(orders::Column::PublicId.eq(id)),
-            OrderLookup::CheckoutId(id) => query.filter(orders::Column::ClerkCheckoutId.eq(id)),
-            OrderLookup::ExternalReference(id) => {
-                query.filter(orders::Column::ExternalReference.eq(id))
-            }
-        };
-        if let Some(order) = query.one(txn).await? {
-            return Ok(Some(order));
-        }
-    }
-    Ok(None)
+/// The most deliveries one transaction takes: its multi-row statements (grants are the
+/// widest, 11 bound columns and two per order here) stay far below both databases'
+/// limits on bound parameters.
+const MAX_GROUP: usize = 128;
+
+/// One verified payment delivery.
+pub struct PaymentDelivery {
+    /// Its Svix id (the deduplication key).
+    pub event_id: String,
+    /// Its `type`, as sent.
+    pub event_type: String,
+    /// What kind of payment event it is.
+    pub kind: PaymentEventType,
+    /// The whole event.
+    pub payload: Value,
 }
 
-/// Handles one payment attempt or checkout event.
-pub(super) async fn handle(
+/// Groups concurrent payment deliveries into shared transactions (one per process).
+pub struct PaymentGroups(GroupCommit<PaymentDelivery, Result<Outcome, ApiError>>);
+
+impl Default for PaymentGroups {
+    fn default() -> Self {
+        Self(GroupCommit::new(MAX_GROUP))
+    }
+}
+
+impl PaymentGroups {
+    /// Processes one delivery (with whatever else is waiting) and answers its outcome.
+    pub async fn receive(
+        &self,
+        state: &AppState,
+        delivery: PaymentDelivery,
+    ) -> Result<Outcome, ApiError> {
+        self.0
+            .submit(delivery, |group| {
+                write_or_retry_alone(
+                    PaymentWrite {
+                        state: state.clone(),
+                    },
+                    group,
+                )
+            })
+            .await
+            .unwrap_or_else(|| Err(ApiError::Internal("the payment processor stopped".into())))
+    }
+}
+
+/// The state a group is processed with.
+struct PaymentWrite {
+    state: AppState,
+}
+
+impl GroupWrite for PaymentWrite {
+    type Item = PaymentDelivery;
+    type Output = Outcome;
+
+    async fn insert(&self, deliveries: &[PaymentDelivery]) -> Result<Vec<Outcome>, ApiError> {
+        let state = &self.state;
+        let turn = state.writes.enter().await;
+        let txn = state.db.begin().await?;
+        let outcomes = process(state, &txn, deliveries).await?;
+        let changed = outcomes.iter().any(|o| *o == Outcome::Processed);
+        txn.commit().await?;
+        drop(turn);
+        if changed {
+            state.order_lists.payments_changed();
+        }
+        Ok(outcomes)
+    }
+}
+
+/// What one delivery of the group is: answered already, or to be handled.
+enum Step {
+    /// Answered without work (a redelivery of a finished event).
+    Done(Outcome),
+    /// To be handled, with the payment it reports.
+    Handle(PaymentEvent),
+}
+
+/// Records, handles and finishes the group's events in the caller's transaction.
+async fn process(
     state: &AppState,
     txn: &DatabaseTransaction,
-    kind: PaymentEventType,
-    data: &Value,
-) -> Result<Handled, ApiError> {
-    let event = PaymentEvent::read(kind.source, data);
-    let Some(mut order) = find_order(txn, &event).await? else {
-        return Ok(Handled::Ignored("no order matches this payment".into()));
-    };
-    // Remember the checkout, so later events that only carry its id find the order.
-    if let Some(checkout) = event.checkout_id.as_deref()
-        && order.clerk_checkout_id.is_empty()
+    deliveries: &[PaymentDelivery],
+) -> Result<Vec<Outcome>, ApiError> {
+    let steps = record_events(txn, deliveries).await?;
+    let events: Vec<&PaymentEvent> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Handle(event) => Some(event),
+            Step::Done(_) => None,
+        })
+        .collect();
+    let mut orders = lock_orders(txn, &events).await?;
+
+    // Decide each delivery in arrival order, as if they had come one after the other;
+    // an order confirmed earlier in the group counts as fulfilled for later ones.
+    let mut handled: Vec<Option<Handled>> = Vec::with_capacity(deliveries.len());
+    let mut to_confirm: Vec<(i64, PaymentProof)> = Vec::new();
+    let mut payments: Vec<(i64, PaymentProof, &'static str)> = Vec::new();
+    let mut checkouts: Vec<(i64, String)> = Vec::new();
+    let mut confirming: HashSet<i64> = HashSet::new();
+    for (delivery, step) in deliveries.iter().zip(&steps) {
+        let Step::Handle(event) = step else {
+            handled.push(None);
+            continue;
+        };
+        let Some(order_id) = find_order(&orders, event) else {
+            handled.push(Some(Handled::Ignored(
+                "no order matches this payment".into(),
+            )));
+            continue;
+        };
+        let proof = PaymentProof {
+            provider: "clerk",
+            external_id: event.external_id.clone(),
+            checkout_id: event.checkout_id.clone(),
+            raw_payload: delivery.payload.get("data").cloned().unwrap_or(Value::Null),
+        };
+        let order = orders
+            .get_mut(&order_id)
+            .ok_or_else(|| ApiError::Internal(format!("order {order_id} vanished")))?;
+        // Remember the checkout, so later events that only carry its id find the order.
+        if let Some(checkout) = event.checkout_id.as_deref()
+            && order.clerk_checkout_id.is_empty()
+        {
+            order.clerk_checkout_id = checkout.chars().take(128).collect();
+            checkouts.push((order.id, order.clerk_checkout_id.clone()));
+        }
+        let order = &*order;
+        if !event.outcome.is_success() {
+            tracing::info!(order = %order.public_id, status = %event.status, "payment not successful");
+            payments.push((order.id, proof, event.outcome.transaction_status()));
+            handled.push(Some(Handled::Processed));
+            continue;
+        }
+        let status = if confirming.contains(&order.id) {
+            OrderStatus::Fulfilled
+        } else {
+            OrderStatus::parse(&order.status)
+                .map_err(|err| ApiError::Internal(format!("stored order status: {err}")))?
+        };
+        match webhook_confirmation(status) {
+            ConfirmDecision::InvalidState(stuck) => {
+                tracing::warn!(order = %order.public_id, status = stuck.as_str(), "payment for an order that cannot be confirmed");
+                payments.push((order.id, proof, "succeeded"));
+                handled.push(Some(Handled::Ignored(format!(
+                    "order is {}; payment recorded, nothing fulfilled",
+                    stuck.as_str()
+                ))));
+            }
+            _ if status == OrderStatus::Fulfilled => handled.push(Some(Handled::Processed)),
+            _ => {
+                confirming.insert(order.id);
+                to_confirm.push((order.id, proof));
+                handled.push(Some(Handled::Processed));
+            }
+        }
+    }
+
+    remember_checkouts(txn, checkouts).await?;
+    let recorded: Vec<_> = payments
+        .iter()
+        .filter_map(|(id, proof, status)| Some((orders.get(id)?, proof, *status)))
+        .collect();
+    record_payments(txn, &recorded).await?;
+    let paid: Vec<(orders::Model, &PaymentProof)> = to_confirm
+        .iter()
+        .filter_map(|(id, proof)| Some((orders.remove(id)?, proof)))
+        .collect();
+    let emails = EmailSettings::from_config(&state.config);
+    confirm_locked(txn, &paid, &emails, Utc::now()).await?;
+
+    finish_events(txn, deliveries, &steps, handled).await
+}
+
+/// Stores the group's events (one `INSERT … ON CONFLICT DO NOTHING RETURNING`), then
+/// looks at those stored before: a finished one is a redelivery, answered
+/// `deduplicated`; one `received` or `failed` is handled again. A second delivery of an
+/// event within the group is a redelivery of the first.
+async fn record_events(
+    txn: &DatabaseTransaction,
+    deliveries: &[PaymentDelivery],
+) -> Result<Vec<Step>, ApiError> {
+    let mut seen = HashSet::new();
+    let first: Vec<bool> = deliveries
+        .iter()
+        .map(|d| seen.insert(d.event_id.as_str()))
+        .collect();
+    let rows = deliveries
+        .iter()
+        .zip(&first)
+        .filter(|(_, first)| **first)
+        .map(|(d, _)| {
+            event_row(
+                &d.event_id,
+                &d.event_type,
+                &d.payload,
+                "received",
+                String::new(),
+            )
+        });
+    let stored: HashSet<String> = match webhook_events::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([
+            webhook_events::Column::Provider,
+            webhook_events::Column::EventId,
+        ])
+        .exec_with_returning_many(txn)
+        .await?
     {
-        let mut row = order.into_active_model();
-        row.clerk_checkout_id = Set(checkout.chars().take(128).collect());
-        row.updated_at = Set(Utc::now());
-        order = row.update(txn).await?;
-    }
-    let proof = PaymentProof {
-        provider: "clerk",
-        external_id: event.external_id.clone(),
-        checkout_id: event.checkout_id.clone(),
-        raw_payload: data.clone(),
+        TryInsertResult::Inserted(rows) => rows.into_iter().map(|e| e.event_id).collect(),
+        TryInsertResult::Empty | TryInsertResult::Conflicted => HashSet::new(),
     };
-    if !event.outcome.is_success() {
-        record_payment(txn, &order, &proof, event.outcome.transaction_status()).await?;
-        tracing::info!(order = %order.public_id, status = %event.status, "payment not successful");
-        return Ok(Handled::Processed);
-    }
-    let status = OrderStatus::parse(&order.status)
-        .map_err(|err| ApiError::Internal(format!("stored order status: {err}")))?;
-    match webhook_confirmation(status) {
-        ConfirmDecision::InvalidState(state) => {
-            record_payment(txn, &order, &proof, "succeeded").await?;
-            tracing::warn!(order = %order.public_id, status = state.as_str(), "payment for an order that cannot be confirmed");
-            Ok(Handled::Ignored(format!(
-                "order is {}; payment recorded, nothing fulfilled",
-                state.as_str()
-            )))
+    let earlier: Vec<&str> = deliveries
+        .iter()
+        .zip(&first)
+        .filter(|(d, first)| **first && !stored.contains(&d.event_id))
+        .map(|(d, _)| d.event_id.as_str())
+        .collect();
+    // Lock the earlier rows (a delivery still working on one holds it until it ends),
+    // then read their status.
+    let finished: HashSet<String> = if earlier.is_empty() {
+        HashSet::new()
+    } else {
+        webhook_events::Entity::find()
+            .filter(webhook_events::Column::Provider.eq(PROVIDER))
+            .filter(webhook_events::Column::EventId.is_in(earlier))
+            .lock_exclusive()
+            .all(txn)
+            .await?
+            .into_iter()
+            .filter(|e| matches!(e.status.as_str(), "processed" | "ignored"))
+            .map(|e| e.event_id)
+            .collect()
+    };
+    Ok(deliveries
+        .iter()
+        .zip(first)
+        .map(|(d, first)| {
+            if !first || finished.contains(&d.event_id) {
+                Step::Done(Outcome::Deduplicated)
+            } else {
+                let data = d.payload.get("data").unwrap_or(&Value::Null);
+                Step::Handle(PaymentEvent::read(d.kind.source, data))
+            }
+        })
+        .collect())
+}
+
+/// Finds every order the events may be about, by public id, checkout id or reference,
+/// and locks them (`FOR UPDATE`, in id order, so concurrent groups never deadlock; on
+/// SQLite the transaction already holds the write lock). One statement.
+async fn lock_orders(
+    txn: &DatabaseTransaction,
+    events: &[&PaymentEvent],
+) -> Result<HashMap<i64, orders::Model>, ApiError> {
+    let mut public_ids: Vec<Uuid> = Vec::new();
+    let mut checkouts: Vec<&str> = Vec::new();
+    let mut references: Vec<&str> = Vec::new();
+    for lookup in events.iter().flat_map(|e| e.order_lookups()) {
+        match lookup {
+            OrderLookup::PublicId(id) => public_ids.push(id),
+            OrderLookup::CheckoutId(id) => checkouts.push(id),
+            OrderLookup::ExternalReference(id) => references.push(id),
         }
-        _ => {
-            let emails = EmailSettings::from_config(&state.config);
-            confirm_in(txn, order.id, &proof, &emails).await?;
-            Ok(Handled::Processed)
-        }
     }
+    if public_ids.is_empty() && checkouts.is_empty() && references.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut any = Condition::any();
+    if !public_ids.is_empty() {
+        any = any.add(orders::Column::PublicId.is_in(public_ids));
+    }
+    if !checkouts.is_empty() {
+        any = any.add(orders::Column::ClerkCheckoutId.is_in(checkouts));
+    }
+    if !references.is_empty() {
+        any = any.add(orders::Column::ExternalReference.is_in(references));
+    }
+    Ok(orders::Entity::find()
+        .filter(any)
+        .order_by_asc(orders::Column::Id)
+        .lock_exclusive()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|order| (order.id, order))
+        .collect())
+}
+
+/// The order an event is about: by public id, else checkout id, else reference (the
+/// first that matches, as the single receiver looked them up).
+fn find_order(orders: &HashMap<i64, orders::Model>, event: &PaymentEvent) -> Option<i64> {
+    event.order_lookups().into_iter().find_map(|lookup| {
+        orders
+            .values()
+            .filter(|o| matches_lookup(o, lookup))
+            .map(|o| o.id)
+            .min()
+    })
+}
+
+fn matches_lookup(order: &orders::Model, lookup: OrderLookup<'_>) -> bool {
+    match lookup {
+        OrderLookup::PublicId(id) => order.public_id == id,
+        OrderLookup::CheckoutId(id) => order.clerk_checkout_id == id,
+        OrderLookup::ExternalReference(id) => order.external_reference == id,
+    }
+}
+
+/// Stores checkout ids on orders that had none (Clerk's own checkout flow), in one
+/// statement.
+async fn remember_checkouts(
+    txn: &DatabaseTransaction,
+    checkouts: Vec<(i64, String)>,
+) -> Result<(), ApiError> {
+    if checkouts.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = checkouts.iter().map(|(id, _)| *id).collect();
+    orders::Entity::update_many()
+        .col_expr(
+            orders::Column::ClerkCheckoutId,
+            per_order(checkouts, orders::Column::ClerkCheckoutId),
+        )
+        .col_expr(orders::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(orders::Column::Id.is_in(ids))
+        .filter(orders::Column::ClerkCheckoutId.eq(""))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Marks the handled events `processed` or `ignored` with their notes (one `UPDATE`
+/// per distinct outcome) and answers every delivery.
+async fn finish_events(
+    txn: &DatabaseTransaction,
+    deliveries: &[PaymentDelivery],
+    steps: &[Step],
+    handled: Vec<Option<Handled>>,
+) -> Result<Vec<Outcome>, ApiError> {
+    let now = Utc::now();
+    let mut by_result: HashMap<(&'static str, String), Vec<&str>> = HashMap::new();
+    let mut outcomes = Vec::with_capacity(deliveries.len());
+    for ((delivery, step), handled) in deliveries.iter().zip(steps).zip(handled) {
+        let outcome = match (step, handled) {
+            (Step::Done(outcome), _) => outcome.clone(),
+            (Step::Handle(_), Some(Handled::Processed)) => {
+                by_result
+                    .entry(("processed", String::new()))
+                    .or_default()
+                    .push(&delivery.event_id);
+                Outcome::Processed
+            }
+            (Step::Handle(_), Some(Handled::Ignored(why))) => {
+                by_result
+                    .entry(("ignored", why.clone()))
+                    .or_default()
+                    .push(&delivery.event_id);
+                Outcome::Ignored(why)
+            }
+            (Step::Handle(_), None) => {
+                return Err(ApiError::Internal("a payment event was not handled".into()));
+            }
+        };
+        outcomes.push(outcome);
+    }
+    for ((status, note), event_ids) in by_result {
+        webhook_events::Entity::update_many()
+            .col_expr(webhook_events::Column::Status, Expr::value(status))
+            .col_expr(webhook_events::Column::ErrorMessage, Expr::value(note))
+            .col_expr(webhook_events::Column::ProcessedAt, Expr::value(now))
+            .filter(webhook_events::Column::Provider.eq(PROVIDER))
+            .filter(webhook_events::Column::EventId.is_in(event_ids))
+            .exec(txn)
+            .await?;
+    }
+    Ok(outcomes)
 }

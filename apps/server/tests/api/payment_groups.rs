@@ -1,0 +1,172 @@
+//! Payment deliveries processed in groups: a burst of payments for many orders, with
+//! redeliveries and repeated reports, fulfils each order exactly once; one broken
+//! payment in a burst fails alone.
+
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, body};
+use crate::loop_support::{asset, order, order_status, payment_attempt, price, product};
+
+const BUYER: &str = "user_burst";
+
+/// A digital product with two assets and a one-time price; answers the price.
+async fn kit(app: &TestApp) -> i64 {
+    let kit = product(app, "Kit", "digital", json!(["kit"])).await;
+    asset(app, kit, "a").await;
+    asset(app, kit, "b").await;
+    price(app, kit, 2500, "one_time").await
+}
+
+/// Delivers every `(svix id, event)` at once; answers each (status, body).
+async fn burst(app: &TestApp, deliveries: &[(String, Value)]) -> Vec<(u16, Value)> {
+    let responses =
+        futures_util::future::join_all(deliveries.iter().map(|(id, event)| app.deliver(id, event)))
+            .await;
+    let mut answers = Vec::new();
+    for response in responses {
+        answers.push(body(response).await);
+    }
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_payments_fulfils_every_order_exactly_once() {
+    let app = TestApp::spawn().await;
+    let price = kit(&app).await;
+    let mut orders = Vec::new();
+    for _ in 0..30 {
+        let created = order(&app, BUYER, price, 1).await;
+        orders.push(created["public_id"].as_str().unwrap().to_owned());
+    }
+    // Each order: its payment delivered twice under one svix id, and reported again
+    // under another (Clerk sends `paymentAttempt.updated` more than once).
+    let mut deliveries = Vec::new();
+    for (n, public_id) in orders.iter().enumerate() {
+        let event = payment_attempt(public_id, "paid");
+        deliveries.push((format!("msg_pay_{n}"), event.clone()));
+        deliveries.push((format!("msg_pay_{n}"), event.clone()));
+        deliveries.push((format!("msg_again_{n}"), event));
+    }
+    let answers = burst(&app, &deliveries).await;
+    assert!(answers.iter().all(|(s, _)| *s == 200), "{answers:?}");
+    let deduplicated = answers
+        .iter()
+        .filter(|(_, a)| a.get("deduplicated").is_some())
+        .count();
+    assert_eq!(
+        deduplicated, 30,
+        "one of each twice-delivered event: {answers:?}"
+    );
+    for public_id in &orders {
+        assert_eq!(
+            order_status(&app, BUYER, public_id).await["status"],
+            "fulfilled"
+        );
+    }
+    assert_eq!(app.count("webhook_events").await, 60);
+    assert_eq!(app.count("entitlements").await, 30);
+    assert_eq!(app.count("download_grants").await, 60);
+    assert_eq!(app.count("payment_transactions").await, 30);
+    assert_eq!(app.count("email_outbox").await, 30);
+    let processed = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT count(*) AS n FROM webhook_events WHERE status = 'processed'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(processed, 60, "every stored event is finished");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_broken_payment_in_a_burst_fails_alone() {
+    let app = TestApp::spawn().await;
+    let price = kit(&app).await;
+    let mut orders = Vec::new();
+    for _ in 0..12 {
+        let created = order(&app, BUYER, price, 1).await;
+        orders.push(created["public_id"].as_str().unwrap().to_owned());
+    }
+    // The database refuses that order's grants (a trigger): confirming it fails.
+    let broken = &orders[5];
+    let backend = app.db.get_database_backend();
+    let find_item = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "SELECT i.id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.public_id = $1"
+        }
+        _ => {
+            "SELECT i.id FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.public_id = ?"
+        }
+    };
+    let item: i64 = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            find_item,
+            [uuid::Uuid::parse_str(broken).unwrap().into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "id")
+        .unwrap();
+    let triggers = match backend {
+        sea_orm::DatabaseBackend::Postgres => vec![
+            format!(
+                "CREATE FUNCTION refuse_grant() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.order_item_id = {item} THEN RAISE EXCEPTION 'refused'; END IF; \
+                 RETURN NEW; END $$ LANGUAGE plpgsql"
+            ),
+            "CREATE TRIGGER refuse_grant BEFORE INSERT ON download_grants \
+             FOR EACH ROW EXECUTE FUNCTION refuse_grant()"
+                .to_owned(),
+        ],
+        _ => vec![format!(
+            "CREATE TRIGGER refuse_grant BEFORE INSERT ON download_grants \
+             WHEN NEW.order_item_id = {item} BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )],
+    };
+    for sql in triggers {
+        app.db
+            .execute_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap();
+    }
+    let deliveries: Vec<_> = orders
+        .iter()
+        .enumerate()
+        .map(|(n, public_id)| (format!("msg_mixed_{n}"), payment_attempt(public_id, "paid")))
+        .collect();
+    let answers = burst(&app, &deliveries).await;
+    for ((id, _), (status, answer)) in deliveries.iter().zip(&answers) {
+        let expected = if id == "msg_mixed_5" { 500 } else { 200 };
+        assert_eq!(*status, expected, "{id}: {answer}");
+    }
+    for (n, public_id) in orders.iter().enumerate() {
+        if n != 5 {
+            assert_eq!(
+                order_status(&app, BUYER, public_id).await["status"],
+                "fulfilled"
+            );
+        }
+    }
+    assert_eq!(app.count("download_grants").await, 22);
+    assert_eq!(app.count("payment_transactions").await, 11);
+    let failed = app
+        .db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT event_id FROM webhook_events WHERE status = 'failed'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<String>("", "event_id")
+        .unwrap();
+    assert_eq!(failed, "msg_mixed_5");
+}
