@@ -293,7 +293,8 @@ fn asset_id(grant: &PlannedGrant, placeholders: &HashMap<(i64, String), i64>) ->
     }
 }
 
-/// Grants by (order item, asset): created if missing, then read back.
+/// Grants by (order item, asset): created if missing, then read back when work orders
+/// need their ids.
 async fn create_grants<C: ConnectionTrait>(
     txn: &C,
     plans: &Plans<'_>,
@@ -333,6 +334,10 @@ async fn create_grants<C: ConnectionTrait>(
         ])
         .exec_without_returning(txn)
         .await?;
+    // Only work orders link to grants; without any, the ids are not needed.
+    if plans.iter().all(|(_, plan)| plan.work_orders.is_empty()) {
+        return Ok(HashMap::new());
+    }
     Ok(download_grants::Entity::find()
         .filter(download_grants::Column::OrderItemId.is_in(item_ids))
         .all(txn)

@@ -96,12 +96,18 @@ impl GroupWrite for PaymentWrite {
 
     async fn insert(&self, deliveries: &[PaymentDelivery]) -> Result<Vec<Outcome>, ApiError> {
         let state = &self.state;
+        let started = std::time::Instant::now();
         let turn = state.writes.enter().await;
         let txn = state.db.begin().await?;
         let outcomes = process(state, &txn, deliveries).await?;
         let changed = outcomes.iter().any(|o| *o == Outcome::Processed);
         txn.commit().await?;
         drop(turn);
+        tracing::debug!(
+            deliveries = deliveries.len(),
+            micros = started.elapsed().as_micros(),
+            "payment group committed"
+        );
         if changed {
             state.order_lists.payments_changed();
         }
