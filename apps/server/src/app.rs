@@ -23,6 +23,7 @@ use crate::integrations::Integrations;
 use crate::routes;
 use crate::services::catalog::cache::{CatalogGeneration, PublicCatalogCache};
 use crate::services::orders::list_cache::OrderListCache;
+use crate::services::webhooks::payments::PaymentGroups;
 use crate::state::AppState;
 
 /// The longest any outgoing call may take (Clerk; adapters set shorter ones per call).
@@ -86,7 +87,7 @@ pub fn build_state(
         writes,
         order_writer: Arc::default(),
         event_recorder: Arc::default(),
-        payment_groups: Arc::default(),
+        payment_groups: Arc::new(PaymentGroups::for_url(&config.app.database_url)),
         order_lists,
         catalog_generation,
         rate_limiter,

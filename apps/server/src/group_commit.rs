@@ -14,6 +14,12 @@
 //! as a spawned task, so a caller that goes away (a client disconnecting) cannot cut
 //! other callers' group short. The write function answers every item of its group.
 //!
+//! Turns: one by default, so groups are written one after the other (SQLite has one
+//! writer anyway). A queue may allow several ([`GroupCommit::with_turns`]): on
+//! Postgres each statement is a round trip, and one group at a time left the database
+//! waiting on the network between them; several groups in flight keep it busy while
+//! row locks keep them apart.
+//!
 //! Where: the task runs on the runtime the queue was made in (the server's main,
 //! multi-threaded one), not on the HTTP worker that happened to hold the turn. A write
 //! is a chain of statements, each waiting for the database; on an HTTP worker every
@@ -34,24 +40,29 @@ pub type Waiting<T, R> = (T, oneshot::Sender<R>);
 pub struct GroupCommit<T, R> {
     max_group: usize,
     queue: Mutex<Vec<Waiting<T, R>>>,
-    turn: tokio::sync::Mutex<()>,
+    turns: tokio::sync::Semaphore,
     runtime: Option<tokio::runtime::Handle>,
 }
 
 impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
-    /// A queue whose groups hold at most `max_group` items (at least 1), written on the
-    /// current runtime (or, outside any, on the caller's).
+    /// A queue whose groups hold at most `max_group` items (at least 1), written one at
+    /// a time on the current runtime (or, outside any, on the caller's).
     pub fn new(max_group: usize) -> Self {
+        Self::with_turns(max_group, 1)
+    }
+
+    /// A queue that writes up to `turns` groups at once (at least 1).
+    pub fn with_turns(max_group: usize, turns: usize) -> Self {
         Self {
             max_group: max_group.max(1),
             queue: Mutex::new(Vec::new()),
-            turn: tokio::sync::Mutex::new(()),
+            turns: tokio::sync::Semaphore::new(turns.max(1)),
             runtime: tokio::runtime::Handle::try_current().ok(),
         }
     }
 
     /// Queues `item` and returns its answer, running `write` on groups while this
-    /// caller holds the turn. `None` means the write stopped without answering (it
+    /// caller holds a turn. `None` means the write stopped without answering (it
     /// panicked).
     pub async fn submit<W, F>(&self, item: T, write: W) -> Option<R>
     where
@@ -63,7 +74,8 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push((item, reply));
-        let turn = self.turn.lock().await;
+        // The semaphore is never closed, so acquiring cannot fail.
+        let turn = self.turns.acquire().await;
         loop {
             match answer.try_recv() {
                 Ok(result) => return Some(result),
@@ -177,6 +189,34 @@ mod tests {
         assert_eq!(groups.iter().sum::<usize>(), 10);
         assert!(groups.iter().all(|&n| n <= 4), "{groups:?}");
         assert!(groups.len() < 10, "callers shared groups: {groups:?}");
+    }
+
+    #[tokio::test]
+    async fn with_two_turns_two_groups_are_written_at_once() {
+        // Groups of one item; each write waits until both are in flight, which only
+        // happens when the queue lets two run together.
+        let queue = Arc::new(GroupCommit::<u32, u32>::with_turns(1, 2));
+        let both = Arc::new(tokio::sync::Barrier::new(2));
+        let calls = (0..2).map(|n| {
+            let (queue, both) = (queue.clone(), both.clone());
+            async move {
+                queue
+                    .submit(n, move |group: Vec<Waiting<u32, u32>>| {
+                        let both = both.clone();
+                        async move {
+                            both.wait().await;
+                            for (item, reply) in group {
+                                let _ = reply.send(item);
+                            }
+                        }
+                    })
+                    .await
+            }
+        });
+        let answers = tokio::time::timeout(std::time::Duration::from_secs(5), join_all(calls))
+            .await
+            .expect("two groups were in flight at once");
+        assert_eq!(answers, vec![Some(0), Some(1)]);
     }
 
     #[tokio::test]

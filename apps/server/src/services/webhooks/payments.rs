@@ -15,6 +15,9 @@
 //!   across groups (its row is locked, then its status decides);
 //! - if a group fails, each delivery is processed again on its own, so one bad event
 //!   fails only its own delivery, which is then stored `failed` and answered 500.
+//!
+//! On Postgres a few groups are written at once (each locks its orders in id order, so
+//! they cannot deadlock one another); on SQLite one at a time.
 
 use std::collections::{HashMap, HashSet};
 
@@ -55,16 +58,25 @@ pub struct PaymentDelivery {
     pub payload: Value,
 }
 
+/// Groups written at once on Postgres: each takes one pooled connection and its rows'
+/// locks, so a few in flight hide the round trips without starving the pool. On
+/// SQLite, one (it has one writer).
+const POSTGRES_TURNS: usize = 4;
+
 /// Groups concurrent payment deliveries into shared transactions (one per process).
 pub struct PaymentGroups(GroupCommit<PaymentDelivery, Result<Outcome, ApiError>>);
 
-impl Default for PaymentGroups {
-    fn default() -> Self {
-        Self(GroupCommit::new(MAX_GROUP))
-    }
-}
-
 impl PaymentGroups {
+    /// The groups of a server on `database_url`.
+    pub fn for_url(database_url: &str) -> Self {
+        let turns = if database_url.starts_with("sqlite:") {
+            1
+        } else {
+            POSTGRES_TURNS
+        };
+        Self(GroupCommit::with_turns(MAX_GROUP, turns))
+    }
+
     /// Processes one delivery (with whatever else is waiting) and answers its outcome.
     pub async fn receive(
         &self,
