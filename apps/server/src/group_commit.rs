@@ -19,12 +19,6 @@
 //! Postgres each statement is a round trip, and one group at a time left the database
 //! waiting on the network between them; several groups in flight keep it busy while
 //! row locks keep them apart.
-//!
-//! Where: the task runs on the runtime the queue was made in (the server's main,
-//! multi-threaded one), not on the HTTP worker that happened to hold the turn. A write
-//! is a chain of statements, each waiting for the database; on an HTTP worker every
-//! wait also waited for that worker's other requests to be parsed and verified, which
-//! measured 6 ms of a paid-webhook group's 8 to 18 ms.
 
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
@@ -41,12 +35,11 @@ pub struct GroupCommit<T, R> {
     max_group: usize,
     queue: Mutex<Vec<Waiting<T, R>>>,
     turns: tokio::sync::Semaphore,
-    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
     /// A queue whose groups hold at most `max_group` items (at least 1), written one at
-    /// a time on the current runtime (or, outside any, on the caller's).
+    /// a time.
     pub fn new(max_group: usize) -> Self {
         Self::with_turns(max_group, 1)
     }
@@ -57,7 +50,6 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
             max_group: max_group.max(1),
             queue: Mutex::new(Vec::new()),
             turns: tokio::sync::Semaphore::new(turns.max(1)),
-            runtime: tokio::runtime::Handle::try_current().ok(),
         }
     }
 
@@ -94,11 +86,7 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
             }
             // Hold the turn until the group is written; a write that panicked has
             // dropped its replies, which `answer` reports.
-            let task = match &self.runtime {
-                Some(runtime) => runtime.spawn(write(group)),
-                None => tokio::spawn(write(group)),
-            };
-            let _ = task.await;
+            let _ = tokio::spawn(write(group)).await;
         }
         drop(turn);
         answer.await.ok()
