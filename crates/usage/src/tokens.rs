@@ -141,9 +141,7 @@ impl TokenCounter {
         let per_message: u64 = messages
             .iter()
             .map(|m| {
-                let name = m
-                    .name
-                    .map_or(0, |name| self.text(name).saturating_sub(1));
+                let name = m.name.map_or(0, |name| self.text(name).saturating_sub(1));
                 TOKENS_PER_MESSAGE + self.text(m.role) + self.text(m.content) + name
             })
             .sum();

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use paidloop_openrouter::{
-    ChatMessage as WireMessage, ChatRequest, ImageRequest, MaxTokensField,
-    OpenAiCompatibleClient, OpenAiSettings,
+    ChatMessage as WireMessage, ChatRequest, ImageRequest, MaxTokensField, OpenAiCompatibleClient,
+    OpenAiSettings,
 };
 
 use super::Integrations;
@@ -46,9 +46,7 @@ impl AiProvider for OpenAiCompatible {
                 model: completion.model,
                 content: completion.content,
                 finish_reason: completion.finish_reason,
-                reported_tokens: completion
-                    .usage
-                    .map(|u| (u.input_tokens, u.output_tokens)),
+                reported_tokens: completion.usage.map(|u| (u.input_tokens, u.output_tokens)),
             })
         })
     }

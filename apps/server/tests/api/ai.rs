@@ -6,14 +6,19 @@ use paidloop_clerk::testing::TestKeys;
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{method, path_regex};
+use wiremock::{Mock, ResponseTemplate};
 
 use crate::helpers::{KID, TestApp, body};
 
 /// A server with the simulator on and a fake Clerk whose billing answer is "no
 /// subscription", so the billing sync succeeds (fresh) on the first metered request.
 pub(crate) async fn spawn(env: &[(&str, &str)]) -> TestApp {
+    spawn_answering(env, json!({"subscription": null})).await
+}
+
+/// Like [`spawn`], with Clerk giving `billing` as every user's billing subscription.
+async fn spawn_answering(env: &[(&str, &str)], billing: Value) -> TestApp {
     let mut builder = TestApp::builder()
         .clerk_backend()
         .env("AI_SIMULATOR_ENABLED", "true");
@@ -24,7 +29,7 @@ pub(crate) async fn spawn(env: &[(&str, &str)]) -> TestApp {
     app.publish_keys(&[(KID, &TestKeys::RSA_A)]).await;
     Mock::given(method("GET"))
         .and(path_regex(r"^/v1/users/[^/]+/billing/subscription$"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"subscription": null})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(billing))
         .mount(&app.clerk)
         .await;
     app
@@ -115,7 +120,8 @@ async fn the_estimate_counts_with_openais_encoding() {
         json!({"messages": 9, "text": 2, "total": 11})
     );
     assert!(answer["notes"][0].as_str().unwrap().contains("o200k_base"));
-    let (status, refused) = post(&app, "user_counter", "/api/ai/tokens/estimate/", &json!({})).await;
+    let (status, refused) =
+        post(&app, "user_counter", "/api/ai/tokens/estimate/", &json!({})).await;
     assert_eq!(status, 400);
     assert!(refused["text"].is_array(), "{refused}");
     let (status, refused) = post(
@@ -158,9 +164,18 @@ async fn a_simulator_chat_writes_input_and_output_rows() {
 
     let rows = ledger(&app).await;
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2), ("tokens", "input", input));
-    assert_eq!((rows[1].0.as_str(), rows[1].1.as_str(), rows[1].2), ("tokens", "output", output));
-    assert!(rows.iter().all(|r| r.3.get("hold").is_none()), "the hold was replaced");
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2),
+        ("tokens", "input", input)
+    );
+    assert_eq!(
+        (rows[1].0.as_str(), rows[1].1.as_str(), rows[1].2),
+        ("tokens", "output", output)
+    );
+    assert!(
+        rows.iter().all(|r| r.3.get("hold").is_none()),
+        "the hold was replaced"
+    );
 
     // The simulator is deterministic; a cut answer says so.
     let (_, again) = post(
@@ -171,7 +186,13 @@ async fn a_simulator_chat_writes_input_and_output_rows() {
     )
     .await;
     assert_eq!(again["message"], answer["message"]);
-    let (_, short) = post(&app, user, "/api/ai/chat/complete/", &chat_body("Write a tagline for a bakery", 3)).await;
+    let (_, short) = post(
+        &app,
+        user,
+        "/api/ai/chat/complete/",
+        &chat_body("Write a tagline for a bakery", 3),
+    )
+    .await;
     assert_eq!(short["usage"]["output_tokens"], 3);
     assert_eq!(short["finish_reason"], "length");
 
@@ -183,7 +204,10 @@ async fn a_simulator_chat_writes_input_and_output_rows() {
     )
     .await;
     assert_eq!(status, 400);
-    assert!(refused["messages"].is_array() && refused["max_output_tokens"].is_array(), "{refused}");
+    assert!(
+        refused["messages"].is_array() && refused["max_output_tokens"].is_array(),
+        "{refused}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -198,7 +222,10 @@ async fn a_remote_provider_with_calls_disabled_is_400() {
     .await;
     assert_eq!(status, 400, "{answer}");
     assert!(
-        answer["provider"][0].as_str().unwrap().contains("AI_PROVIDER_CALLS_ENABLED"),
+        answer["provider"][0]
+            .as_str()
+            .unwrap()
+            .contains("AI_PROVIDER_CALLS_ENABLED"),
         "{answer}"
     );
     let (status, answer) = post(
@@ -220,7 +247,10 @@ async fn a_remote_provider_with_calls_disabled_is_400() {
     assert_eq!(keys, ["simulator", "openai", "openrouter", "ollama"]);
     assert_eq!(providers[0]["enabled"], true);
     assert_eq!(providers[0]["base_url"], Value::Null);
-    assert_eq!(providers[2]["enabled"], false, "configured but calls are off");
+    assert_eq!(
+        providers[2]["enabled"], false,
+        "configured but calls are off"
+    );
     assert_eq!(providers[2]["base_url"], "https://openrouter.ai/api/v1");
     assert_eq!(app.count("ai_usage_events").await, 0);
 }
@@ -231,7 +261,13 @@ async fn concurrent_chats_near_the_limit_never_push_the_ledger_past_it() {
     let app = spawn(&[("AI_USAGE_LIMIT_FREE_TOKENS", "2000")]).await;
     let user = "user_racer";
     // Sign in (and sync billing) once, so the race is over the quota alone.
-    let (status, _) = post(&app, user, "/api/ai/chat/complete/", &chat_body("warm up", 1)).await;
+    let (status, _) = post(
+        &app,
+        user,
+        "/api/ai/chat/complete/",
+        &chat_body("warm up", 1),
+    )
+    .await;
     assert_eq!(status, 200);
     let requests = (0..30).map(|i| {
         let app = &app;
@@ -251,8 +287,15 @@ async fn concurrent_chats_near_the_limit_never_push_the_ledger_past_it() {
     assert_eq!(ok + refused, 30, "{answers:?}");
     assert!(ok > 0 && refused > 0, "{ok} ok, {refused} refused");
     let rows = ledger(&app).await;
-    assert!(total(&rows, "tokens") <= LIMIT, "ledger {} > {LIMIT}", total(&rows, "tokens"));
-    assert!(rows.iter().all(|r| r.3.get("hold").is_none()), "every hold settled");
+    assert!(
+        total(&rows, "tokens") <= LIMIT,
+        "ledger {} > {LIMIT}",
+        total(&rows, "tokens")
+    );
+    assert!(
+        rows.iter().all(|r| r.3.get("hold").is_none()),
+        "every hold settled"
+    );
     let reported: i64 = answers
         .iter()
         .filter(|(s, _)| *s == 200)
@@ -277,12 +320,24 @@ async fn images_count_one_unit_each() {
     assert_eq!(answer["images"].as_array().unwrap().len(), 3);
     assert_eq!(answer["size"], "1024x1024");
     assert_eq!(answer["usage"]["images"], 3);
-    assert_eq!(answer["quota"], json!({"metric": "images", "used": 3, "limit": 5, "remaining": 2}));
+    assert_eq!(
+        answer["quota"],
+        json!({"metric": "images", "used": 3, "limit": 5, "remaining": 2})
+    );
     let rows = ledger(&app).await;
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2), ("images", "total", 3));
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2),
+        ("images", "total", 3)
+    );
     // Three more do not fit in the two left.
-    let (status, _) = post(&app, user, "/api/ai/images/generate/", &json!({"prompt": "again", "count": 3})).await;
+    let (status, _) = post(
+        &app,
+        user,
+        "/api/ai/images/generate/",
+        &json!({"prompt": "again", "count": 3}),
+    )
+    .await;
     assert_eq!(status, 429);
     let (status, refused) = post(
         &app,
@@ -292,7 +347,10 @@ async fn images_count_one_unit_each() {
     )
     .await;
     assert_eq!(status, 400);
-    assert!(refused["count"].is_array() && refused["size"].is_array(), "{refused}");
+    assert!(
+        refused["count"].is_array() && refused["size"].is_array(),
+        "{refused}"
+    );
     assert_eq!(total(&ledger(&app).await, "images"), 3);
 }
 
@@ -300,7 +358,13 @@ async fn images_count_one_unit_each() {
 async fn the_summary_shows_buckets_with_percent_used_and_near_limit() {
     let app = spawn(&[("AI_USAGE_LIMIT_FREE_IMAGES", "5")]).await;
     let user = "user_watcher";
-    let (status, _) = post(&app, user, "/api/ai/images/generate/", &json!({"prompt": "four", "count": 4})).await;
+    let (status, _) = post(
+        &app,
+        user,
+        "/api/ai/images/generate/",
+        &json!({"prompt": "four", "count": 4}),
+    )
+    .await;
     assert_eq!(status, 200);
     let summary = get(&app, user, "/api/ai/usage/summary/").await;
     assert_eq!(summary["period"], "current_billing_cycle");
@@ -309,14 +373,28 @@ async fn the_summary_shows_buckets_with_percent_used_and_near_limit() {
     assert_eq!(summary["billing_sync"]["state"], "fresh");
     let images = bucket(&summary, "images");
     assert_eq!(
-        (images["used"].clone(), images["limit"].clone(), images["percent_used"].clone(), images["near_limit"].clone()),
+        (
+            images["used"].clone(),
+            images["limit"].clone(),
+            images["percent_used"].clone(),
+            images["near_limit"].clone()
+        ),
         (json!(4), json!(5), json!(80.0), json!(true))
     );
     let tokens = bucket(&summary, "tokens");
-    assert_eq!((tokens["used"].clone(), tokens["percent_used"].clone(), tokens["near_limit"].clone()), (json!(0), json!(0.0), json!(false)));
+    assert_eq!(
+        (
+            tokens["used"].clone(),
+            tokens["percent_used"].clone(),
+            tokens["near_limit"].clone()
+        ),
+        (json!(0), json!(0.0), json!(false))
+    );
     assert_eq!(bucket(&summary, "videos")["limit"], 2);
-    let start = chrono::DateTime::parse_from_rfc3339(summary["period_start"].as_str().unwrap()).unwrap();
-    let end = chrono::DateTime::parse_from_rfc3339(summary["period_end"].as_str().unwrap()).unwrap();
+    let start =
+        chrono::DateTime::parse_from_rfc3339(summary["period_start"].as_str().unwrap()).unwrap();
+    let end =
+        chrono::DateTime::parse_from_rfc3339(summary["period_end"].as_str().unwrap()).unwrap();
     let now = Utc::now();
     assert!(start <= now && now < end, "{start} .. {end}");
     // The account was created moments ago: its first cycle starts then.
@@ -352,40 +430,61 @@ async fn enterprise_is_unlimited() {
     assert_eq!(summary["plan_tier"], "enterprise");
     for key in ["tokens", "images", "videos"] {
         let b = bucket(&summary, key);
-        assert_eq!((b["limit"].clone(), b["percent_used"].clone(), b["near_limit"].clone()), (Value::Null, Value::Null, json!(false)), "{key}");
+        assert_eq!(
+            (
+                b["limit"].clone(),
+                b["percent_used"].clone(),
+                b["near_limit"].clone()
+            ),
+            (Value::Null, Value::Null, json!(false)),
+            "{key}"
+        );
     }
     assert!(bucket(&summary, "tokens")["used"].as_i64().unwrap() > 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_summary_uses_the_subscription_window_when_one_is_active() {
-    let app = spawn(&[]).await;
     let user = "user_subscriber";
     let start = Utc::now() - Duration::days(3);
     let end = start + Duration::days(30);
+    let subscription = json!({
+        "id": "sub_ai", "status": "active",
+        "payer": {"user_id": user},
+        "plan": {"id": "cplan_ai"},
+        "current_period_start": start.timestamp_millis(),
+        "current_period_end": end.timestamp_millis(),
+        "updated_at": start.timestamp_millis(),
+    });
+    // Clerk knows the same subscription, so the sync before the chat keeps it.
+    let app = spawn_answering(&[], json!({"data": [subscription.clone()]})).await;
     let event = json!({
         "type": "subscription.active",
         "timestamp": start.timestamp_millis(),
-        "data": {
-            "id": "sub_ai", "status": "active",
-            "payer": {"user_id": user},
-            "plan": {"id": "cplan_ai"},
-            "current_period_start": start.timestamp_millis(),
-            "current_period_end": end.timestamp_millis(),
-            "updated_at": start.timestamp_millis(),
-        },
+        "data": subscription,
     });
     let (status, answer) = body(app.deliver("msg_sub_ai", &event).await).await;
     assert_eq!(status, 200, "{answer}");
-    let (status, _) = post(&app, user, "/api/ai/chat/complete/", &chat_body("hello", 10)).await;
+    let (status, _) = post(
+        &app,
+        user,
+        "/api/ai/chat/complete/",
+        &chat_body("hello", 10),
+    )
+    .await;
     assert_eq!(status, 200);
     let summary = get(&app, user, "/api/ai/usage/summary/").await;
     assert_eq!(summary["period_source"], "subscription_cycle", "{summary}");
-    let period_start = chrono::DateTime::parse_from_rfc3339(summary["period_start"].as_str().unwrap()).unwrap();
-    let period_end = chrono::DateTime::parse_from_rfc3339(summary["period_end"].as_str().unwrap()).unwrap();
+    let period_start =
+        chrono::DateTime::parse_from_rfc3339(summary["period_start"].as_str().unwrap()).unwrap();
+    let period_end =
+        chrono::DateTime::parse_from_rfc3339(summary["period_end"].as_str().unwrap()).unwrap();
     assert_eq!(period_start.timestamp_millis(), start.timestamp_millis());
     assert_eq!(period_end.timestamp_millis(), end.timestamp_millis());
-    assert!(bucket(&summary, "tokens")["used"].as_i64().unwrap() > 0, "counted in that window");
+    assert!(
+        bucket(&summary, "tokens")["used"].as_i64().unwrap() > 0,
+        "counted in that window"
+    );
     let backend = app.db.get_database_backend();
     let linked = app
         .db
@@ -441,7 +540,10 @@ async fn insert_hold(app: &TestApp, user: &str, amount: i64, age: Duration) {
         created_at: Set(Utc::now() - age),
         ..Default::default()
     };
-    ai_usage_events::Entity::insert(row).exec(&app.db).await.unwrap();
+    ai_usage_events::Entity::insert(row)
+        .exec(&app.db)
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -451,14 +553,33 @@ async fn holds_abandoned_by_a_crash_stop_counting_and_are_cleaned_up() {
     let user = "user_crashed";
     insert_hold(&app, user, 1000, Duration::hours(1)).await;
     let summary = get(&app, user, "/api/ai/usage/summary/").await;
-    assert_eq!(bucket(&summary, "tokens")["used"], 0, "an abandoned hold does not count");
-    let (status, answer) = post(&app, user, "/api/ai/chat/complete/", &chat_body("after the crash", 50)).await;
+    assert_eq!(
+        bucket(&summary, "tokens")["used"],
+        0,
+        "an abandoned hold does not count"
+    );
+    let (status, answer) = post(
+        &app,
+        user,
+        "/api/ai/chat/complete/",
+        &chat_body("after the crash", 50),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     let rows = ledger(&app).await;
-    assert!(rows.iter().all(|r| r.3.get("hold").is_none()), "the abandoned hold was deleted: {rows:?}");
+    assert!(
+        rows.iter().all(|r| r.3.get("hold").is_none()),
+        "the abandoned hold was deleted: {rows:?}"
+    );
     // A live hold (a request in flight) does count.
     insert_hold(&app, user, 1000, Duration::seconds(5)).await;
-    let (status, _) = post(&app, user, "/api/ai/chat/complete/", &chat_body("while another runs", 50)).await;
+    let (status, _) = post(
+        &app,
+        user,
+        "/api/ai/chat/complete/",
+        &chat_body("while another runs", 50),
+    )
+    .await;
     assert_eq!(status, 429);
 }
 
@@ -470,17 +591,35 @@ async fn a_hard_stale_billing_sync_blocks_usage_with_503() {
         .start()
         .await;
     app.publish_keys(&[(KID, &TestKeys::RSA_A)]).await;
-    let (status, answer) = post(&app, "user_blocked", "/api/ai/chat/complete/", &chat_body("hi", 10)).await;
+    let (status, answer) = post(
+        &app,
+        "user_blocked",
+        "/api/ai/chat/complete/",
+        &chat_body("hi", 10),
+    )
+    .await;
     assert_eq!(status, 503, "{answer}");
     assert_eq!(answer["error_code"], "billing_sync_hard_stale");
     assert_eq!(answer["billing_sync"]["state"], "hard_stale");
     assert_eq!(answer["billing_sync"]["blocking"], true);
     assert!(answer["detail"].is_string());
-    let (status, _) = post(&app, "user_blocked", "/api/ai/images/generate/", &json!({"prompt": "x"})).await;
+    let (status, _) = post(
+        &app,
+        "user_blocked",
+        "/api/ai/images/generate/",
+        &json!({"prompt": "x"}),
+    )
+    .await;
     assert_eq!(status, 503);
     assert_eq!(app.count("ai_usage_events").await, 0);
     // Estimates and the summary are not usage: they still answer.
-    let (status, _) = post(&app, "user_blocked", "/api/ai/tokens/estimate/", &json!({"text": "x"})).await;
+    let (status, _) = post(
+        &app,
+        "user_blocked",
+        "/api/ai/tokens/estimate/",
+        &json!({"text": "x"}),
+    )
+    .await;
     assert_eq!(status, 200);
     let summary = get(&app, "user_blocked", "/api/ai/usage/summary/").await;
     assert_eq!(summary["billing_sync"]["state"], "hard_stale");
@@ -516,7 +655,9 @@ async fn a_soft_stale_billing_sync_allows_usage_with_a_note() {
         .execute_raw(Statement::from_sql_and_values(
             backend,
             match backend {
-                sea_orm::DatabaseBackend::Postgres => "UPDATE billing_sync_states SET last_success_at = $1, last_attempt_at = $1",
+                sea_orm::DatabaseBackend::Postgres => {
+                    "UPDATE billing_sync_states SET last_success_at = $1, last_attempt_at = $1"
+                }
                 _ => "UPDATE billing_sync_states SET last_success_at = ?, last_attempt_at = ?",
             },
             match backend {
@@ -526,7 +667,13 @@ async fn a_soft_stale_billing_sync_allows_usage_with_a_note() {
         ))
         .await
         .unwrap();
-    let (status, answer) = post(&app, user, "/api/ai/chat/complete/", &chat_body("second", 5)).await;
+    let (status, answer) = post(
+        &app,
+        user,
+        "/api/ai/chat/complete/",
+        &chat_body("second", 5),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["billing_sync"]["state"], "soft_stale");
     assert!(!answer["notes"].as_array().unwrap().is_empty(), "{answer}");

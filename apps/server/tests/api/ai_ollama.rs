@@ -12,7 +12,9 @@ async fn an_ollama_chat_is_charged_what_ollama_counted() {
     let ollama = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/chat"))
-        .and(body_partial_json(json!({"model": "llama3.2", "stream": false, "options": {"num_predict": 64}})))
+        .and(body_partial_json(
+            json!({"model": "llama3.2", "stream": false, "options": {"num_predict": 64}}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "model": "llama3.2",
             "message": {"role": "assistant", "content": "Hello from a local model."},
@@ -46,7 +48,13 @@ async fn an_ollama_chat_is_charged_what_ollama_counted() {
     let rows = ledger(&app).await;
     assert_eq!(rows.iter().map(|r| r.2).collect::<Vec<_>>(), [17, 7]);
     // Ollama draws no images.
-    let (status, refused) = post(&app, "user_local", "/api/ai/images/generate/", &json!({"prompt": "x"})).await;
+    let (status, refused) = post(
+        &app,
+        "user_local",
+        "/api/ai/images/generate/",
+        &json!({"prompt": "x"}),
+    )
+    .await;
     assert_eq!(status, 400);
     assert!(refused["provider"].is_array(), "{refused}");
     ollama.verify().await;

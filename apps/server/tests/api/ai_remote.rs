@@ -74,7 +74,12 @@ async fn over_the_quota_is_429_and_the_provider_is_never_called() {
     )
     .await;
     assert_eq!(status, 429, "{answer}");
-    assert!(answer["detail"].as_str().unwrap().contains("not sent to the provider"));
+    assert!(
+        answer["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not sent to the provider")
+    );
     assert_eq!(app.count("ai_usage_events").await, 0);
     provider.verify().await;
 }
@@ -83,7 +88,9 @@ async fn over_the_quota_is_429_and_the_provider_is_never_called() {
 async fn a_provider_failure_is_502_and_records_nothing() {
     let provider = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": {"message": "boom"}})))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(json!({"error": {"message": "boom"}})),
+        )
         .expect(2)
         .mount(&provider)
         .await;
@@ -96,7 +103,10 @@ async fn a_provider_failure_is_502_and_records_nothing() {
     )
     .await;
     assert_eq!(status, 502, "{answer}");
-    assert!(!answer["detail"].as_str().unwrap().contains("boom"), "no provider internals");
+    assert!(
+        !answer["detail"].as_str().unwrap().contains("boom"),
+        "no provider internals"
+    );
     let (status, _) = post(
         &app,
         "user_unlucky",
@@ -105,7 +115,11 @@ async fn a_provider_failure_is_502_and_records_nothing() {
     )
     .await;
     assert_eq!(status, 502);
-    assert_eq!(app.count("ai_usage_events").await, 0, "the holds were released");
+    assert_eq!(
+        app.count("ai_usage_events").await,
+        0,
+        "the holds were released"
+    );
     let summary = get(&app, "user_unlucky", "/api/ai/usage/summary/").await;
     assert_eq!(bucket(&summary, "tokens")["used"], 0);
     provider.verify().await;

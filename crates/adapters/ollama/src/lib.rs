@@ -106,8 +106,8 @@ struct MessageWire {
 
 /// Reads an `/api/chat` answer; `requested_model` stands in when it names none.
 pub fn read_reply(body: &[u8], requested_model: &str) -> Result<OllamaReply, OllamaError> {
-    let wire: ReplyWire =
-        serde_json::from_slice(body).map_err(|err| OllamaError::InvalidResponse(err.to_string()))?;
+    let wire: ReplyWire = serde_json::from_slice(body)
+        .map_err(|err| OllamaError::InvalidResponse(err.to_string()))?;
     let message = wire
         .message
         .ok_or_else(|| OllamaError::InvalidResponse("no message in the answer".into()))?;
@@ -164,7 +164,9 @@ impl OllamaClient {
             let message = serde_json::from_slice::<Value>(&bytes)
                 .ok()
                 .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
-                .unwrap_or_else(|| String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned());
+                .unwrap_or_else(|| {
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned()
+                });
             return Err(OllamaError::Status {
                 status: status.as_u16(),
                 message,
@@ -209,10 +211,17 @@ mod tests {
 
     #[test]
     fn replies_without_counts_or_message() {
-        let reply = read_reply(br#"{"message": {"role": "assistant", "content": "ok"}, "done": true}"#, "m")
-            .unwrap();
+        let reply = read_reply(
+            br#"{"message": {"role": "assistant", "content": "ok"}, "done": true}"#,
+            "m",
+        )
+        .unwrap();
         assert_eq!(
-            (reply.model.as_str(), reply.input_tokens, reply.output_tokens),
+            (
+                reply.model.as_str(),
+                reply.input_tokens,
+                reply.output_tokens
+            ),
             ("m", None, None)
         );
         assert!(matches!(

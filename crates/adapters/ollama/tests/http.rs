@@ -55,7 +55,10 @@ async fn a_chat_posts_a_non_streaming_request_and_reads_the_counts() {
         .expect("reply");
     assert_eq!(reply.content, "Rayleigh scattering.");
     assert_eq!(reply.done_reason.as_deref(), Some("stop"));
-    assert_eq!((reply.input_tokens, reply.output_tokens), (Some(26), Some(4)));
+    assert_eq!(
+        (reply.input_tokens, reply.output_tokens),
+        (Some(26), Some(4))
+    );
 }
 
 #[tokio::test]
@@ -64,11 +67,15 @@ async fn a_model_that_is_not_pulled_is_a_status_error_with_ollamas_message() {
     Mock::given(method("POST"))
         .and(path("/api/chat"))
         .respond_with(
-            ResponseTemplate::new(404).set_body_json(json!({"error": "model \"nope\" not found, try pulling it first"})),
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"error": "model \"nope\" not found, try pulling it first"})),
         )
         .mount(&server)
         .await;
-    let err = client(&server).chat("nope", &messages(), 10).await.unwrap_err();
+    let err = client(&server)
+        .chat("nope", &messages(), 10)
+        .await
+        .unwrap_err();
     assert_eq!(
         err,
         OllamaError::Status {

@@ -222,7 +222,10 @@ struct ImageWire {
 
 /// Reads a chat completion answer; `requested_model` stands in when the answer does
 /// not name its model.
-pub fn read_completion(body: &[u8], requested_model: &str) -> Result<ChatCompletion, ProviderError> {
+pub fn read_completion(
+    body: &[u8],
+    requested_model: &str,
+) -> Result<ChatCompletion, ProviderError> {
     let wire: CompletionWire = serde_json::from_slice(body)
         .map_err(|err| ProviderError::InvalidResponse(err.to_string()))?;
     let choice = wire
@@ -230,17 +233,16 @@ pub fn read_completion(body: &[u8], requested_model: &str) -> Result<ChatComplet
         .into_iter()
         .next()
         .ok_or_else(|| ProviderError::InvalidResponse("no choices in the answer".into()))?;
-    let content = choice
-        .message
-        .and_then(|m| m.content)
-        .unwrap_or_default();
-    let usage = wire.usage.and_then(|u| match (u.prompt_tokens, u.completion_tokens) {
-        (Some(input_tokens), Some(output_tokens)) => Some(ReportedUsage {
-            input_tokens,
-            output_tokens,
-        }),
-        _ => None,
-    });
+    let content = choice.message.and_then(|m| m.content).unwrap_or_default();
+    let usage = wire
+        .usage
+        .and_then(|u| match (u.prompt_tokens, u.completion_tokens) {
+            (Some(input_tokens), Some(output_tokens)) => Some(ReportedUsage {
+                input_tokens,
+                output_tokens,
+            }),
+            _ => None,
+        });
     Ok(ChatCompletion {
         model: wire
             .model
@@ -352,7 +354,9 @@ impl OpenAiCompatibleClient {
         &self,
         request: &ImageRequest<'_>,
     ) -> Result<Vec<GeneratedImage>, ProviderError> {
-        let answer = self.post("images/generations", &image_body(request)).await?;
+        let answer = self
+            .post("images/generations", &image_body(request))
+            .await?;
         read_images(&answer)
     }
 }

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use paidloop_openrouter::{
-    ChatMessage, ChatRequest, ImageRequest, MaxTokensField, OpenAiCompatibleClient,
-    OpenAiSettings, ProviderError, ReportedUsage,
+    ChatMessage, ChatRequest, ImageRequest, MaxTokensField, OpenAiCompatibleClient, OpenAiSettings,
+    ProviderError, ReportedUsage,
 };
 use serde_json::json;
 use url::Url;
@@ -100,14 +100,18 @@ async fn openai_gets_max_completion_tokens() {
         .mount(&server)
         .await;
     let messages = messages();
-    let completion = client(&server, MaxTokensField::MaxCompletionTokens, Duration::from_secs(5))
-        .chat(&ChatRequest {
-            model: "gpt-4.1-mini",
-            messages: &messages,
-            max_output_tokens: 8,
-        })
-        .await
-        .expect("completion");
+    let completion = client(
+        &server,
+        MaxTokensField::MaxCompletionTokens,
+        Duration::from_secs(5),
+    )
+    .chat(&ChatRequest {
+        model: "gpt-4.1-mini",
+        messages: &messages,
+        max_output_tokens: 8,
+    })
+    .await
+    .expect("completion");
     assert_eq!(completion.usage, None, "no usage reported");
     assert_eq!(completion.model, "gpt-4.1-mini");
 }
@@ -134,15 +138,19 @@ async fn images_post_the_prompt_count_and_size() {
         .expect(1)
         .mount(&server)
         .await;
-    let images = client(&server, MaxTokensField::MaxCompletionTokens, Duration::from_secs(5))
-        .images(&ImageRequest {
-            model: "gpt-image-1",
-            prompt: "a red kite",
-            count: 2,
-            size: "512x512",
-        })
-        .await
-        .expect("images");
+    let images = client(
+        &server,
+        MaxTokensField::MaxCompletionTokens,
+        Duration::from_secs(5),
+    )
+    .images(&ImageRequest {
+        model: "gpt-image-1",
+        prompt: "a red kite",
+        count: 2,
+        size: "512x512",
+    })
+    .await
+    .expect("images");
     assert_eq!(images.len(), 2);
     assert_eq!(images[0].url.as_deref(), Some("https://img.example/1.png"));
     assert_eq!(images[0].revised_prompt.as_deref(), Some("a red kite, sky"));
@@ -189,14 +197,18 @@ async fn a_slow_provider_times_out() {
         .mount(&server)
         .await;
     let messages = messages();
-    let err = client(&server, MaxTokensField::MaxTokens, Duration::from_millis(200))
-        .chat(&ChatRequest {
-            model: "m",
-            messages: &messages,
-            max_output_tokens: 5,
-        })
-        .await
-        .unwrap_err();
+    let err = client(
+        &server,
+        MaxTokensField::MaxTokens,
+        Duration::from_millis(200),
+    )
+    .chat(&ChatRequest {
+        model: "m",
+        messages: &messages,
+        max_output_tokens: 5,
+    })
+    .await
+    .unwrap_err();
     assert_eq!(err, ProviderError::Timeout);
 }
 

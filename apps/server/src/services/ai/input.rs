@@ -64,7 +64,6 @@ pub struct EstimateInput {
 pub struct ChatInput {
     /// `simulator`, `openai`, `openrouter` or `ollama`; default: the simulator when
     /// enabled, else the first configured remote provider.
-    
     pub provider: Option<String>,
     /// The model (default: the provider's configured model, else `AI_DEFAULT_CHAT_MODEL`).
     #[schema(max_length = 128)]
@@ -82,7 +81,6 @@ pub struct ChatInput {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ImageInput {
     /// As for chats.
-    
     pub provider: Option<String>,
     /// The image model (default: the provider's configured one).
     #[schema(max_length = 128)]
@@ -185,12 +183,22 @@ fn messages(errors: &mut Errors, given: &[MessageInput]) -> Vec<ChatMessage> {
 }
 
 /// An integer field within `min..=max`, `default` when absent.
-fn bounded(errors: &mut Errors, field: &str, given: Option<i64>, min: i64, max: i64, default: i64) -> i64 {
+fn bounded(
+    errors: &mut Errors,
+    field: &str,
+    given: Option<i64>,
+    min: i64,
+    max: i64,
+    default: i64,
+) -> i64 {
     match given {
         None => default,
         Some(n) if (min..=max).contains(&n) => n,
         Some(_) => {
-            errors.add(field, format!("Ensure this value is between {min} and {max}."));
+            errors.add(
+                field,
+                format!("Ensure this value is between {min} and {max}."),
+            );
             default
         }
     }
@@ -202,9 +210,7 @@ fn valid_size(size: &str) -> bool {
         return false;
     };
     let side = |s: &str| {
-        (2..=4).contains(&s.len())
-            && !s.starts_with('0')
-            && s.bytes().all(|b| b.is_ascii_digit())
+        (2..=4).contains(&s.len()) && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())
     };
     side(w) && side(h)
 }
@@ -223,7 +229,10 @@ impl EstimateInput {
                 );
             }
         }
-        let parsed = self.messages.as_deref().map(|given| messages(&mut errors, given));
+        let parsed = self
+            .messages
+            .as_deref()
+            .map(|given| messages(&mut errors, given));
         if self.text.is_none() && self.messages.is_none() {
             errors.add("text", "Send text or messages to count.");
         }
@@ -269,8 +278,19 @@ impl ImageInput {
         let mut errors = Errors::default();
         let model = model(&mut errors, self.model.as_deref());
         let prompt = errors.required_text("prompt", &self.prompt, PROMPT_MAX);
-        let count = bounded(&mut errors, "count", self.count, 1, i64::from(IMAGE_COUNT_MAX), 1);
-        let size = self.size.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let count = bounded(
+            &mut errors,
+            "count",
+            self.count,
+            1,
+            i64::from(IMAGE_COUNT_MAX),
+            1,
+        );
+        let size = self
+            .size
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         if let Some(size) = size
             && !valid_size(size)
         {
@@ -373,7 +393,10 @@ mod tests {
         }
         .parse()
         .unwrap();
-        assert_eq!((ok.prompt.as_str(), ok.count, ok.size.as_deref()), ("a kite", 1, Some("512x512")));
+        assert_eq!(
+            (ok.prompt.as_str(), ok.count, ok.size.as_deref()),
+            ("a kite", 1, Some("512x512"))
+        );
         let bad = ImageInput {
             provider: None,
             model: None,

@@ -73,25 +73,25 @@ fn hold_flag(backend: DatabaseBackend) -> &'static str {
     }
 }
 
-/// `SUM(amount)` of the rows that count: everything but holds created before `cutoff`.
-/// The cheap tests come first, so settled rows never reach the JSON flag.
-fn counted_sum(backend: DatabaseBackend, cutoff: DateTime<Utc>) -> Expr {
+/// `SUM(CASE WHEN <abandoned hold> THEN if_abandoned ELSE otherwise END)`, as a
+/// BIGINT on both databases (Postgres sums BIGINTs into NUMERIC). A hold is abandoned
+/// when created before `cutoff`; the cheap tests come first, so settled rows never
+/// reach the JSON flag.
+fn sum_over(
+    backend: DatabaseBackend,
+    cutoff: DateTime<Utc>,
+    if_abandoned: &str,
+    otherwise: &str,
+) -> Expr {
+    // sea-query numbers a custom expression's own values `$1…` on Postgres, `?` elsewhere.
+    let placeholder = match backend {
+        DatabaseBackend::Postgres => "$1",
+        _ => "?",
+    };
     Expr::cust_with_values(
         format!(
-            "CAST(SUM(CASE WHEN direction = 'total' AND created_at < ? AND {} THEN 0 \
-             ELSE amount END) AS BIGINT)",
-            hold_flag(backend)
-        ),
-        [cutoff],
-    )
-}
-
-/// How many abandoned holds (created before `cutoff`) are among the rows.
-fn abandoned_count(backend: DatabaseBackend, cutoff: DateTime<Utc>) -> Expr {
-    Expr::cust_with_values(
-        format!(
-            "CAST(SUM(CASE WHEN direction = 'total' AND created_at < ? AND {} THEN 1 \
-             ELSE 0 END) AS BIGINT)",
+            "CAST(SUM(CASE WHEN direction = 'total' AND created_at < {placeholder} AND {} \
+             THEN {if_abandoned} ELSE {otherwise} END) AS BIGINT)",
             hold_flag(backend)
         ),
         [cutoff],
@@ -112,8 +112,9 @@ async fn sums<C: ConnectionTrait>(
     let mut query = ai_usage_events::Entity::find()
         .select_only()
         .column(ai_usage_events::Column::Metric)
-        .expr_as(counted_sum(backend, cutoff), "used")
-        .expr_as(abandoned_count(backend, cutoff), "abandoned")
+        // What counts: everything but abandoned holds; and how many of those there are.
+        .expr_as(sum_over(backend, cutoff, "0", "amount"), "used")
+        .expr_as(sum_over(backend, cutoff, "1", "0"), "abandoned")
         .filter(ai_usage_events::Column::CustomerAccountId.eq(account_id))
         .filter(ai_usage_events::Column::PeriodStart.eq(period.start))
         .filter(ai_usage_events::Column::PeriodEnd.eq(period.end));
@@ -165,7 +166,12 @@ pub struct RowContext {
 }
 
 impl RowContext {
-    fn row(&self, entry: LedgerEntry, metadata: Value, now: DateTime<Utc>) -> ai_usage_events::ActiveModel {
+    fn row(
+        &self,
+        entry: LedgerEntry,
+        metadata: Value,
+        now: DateTime<Utc>,
+    ) -> ai_usage_events::ActiveModel {
         ai_usage_events::ActiveModel {
             request_id: Set(self.request_id),
             customer_account_id: Set(self.account_id),

@@ -151,7 +151,11 @@ pub fn providers(config: &AiConfig, remote: &RemoteProviders) -> Vec<ProviderInf
             ProviderInfo {
                 key,
                 label,
-                kind: if key.is_remote() { "remote" } else { "simulator" },
+                kind: if key.is_remote() {
+                    "remote"
+                } else {
+                    "simulator"
+                },
                 enabled: provider::usable(key, config, remote),
                 base_url,
                 model_hint: provider::default_chat_model(key, config),
@@ -315,7 +319,9 @@ async fn metered(
         .limit(metric);
     let enforce = state.config.ai.usage_enforcement_enabled;
     if !enforce {
-        notes.push("Usage is recorded but not enforced (AI_USAGE_ENFORCEMENT_ENABLED=false).".into());
+        notes.push(
+            "Usage is recorded but not enforced (AI_USAGE_ENFORCEMENT_ENABLED=false).".into(),
+        );
     }
     Ok(Metered {
         ctx: RowContext {
@@ -398,7 +404,11 @@ pub async fn complete_chat(
                     Some((input, output)) => (input, output, true),
                     None => {
                         let counter = TokenCounter::for_model(&call.model);
-                        (call.counted_input_tokens, counter.text(&reply.content), false)
+                        (
+                            call.counted_input_tokens,
+                            counter.text(&reply.content),
+                            false,
+                        )
                     }
                 };
                 let usage = Usage::Tokens { input, output };
@@ -427,7 +437,10 @@ pub async fn complete_chat(
         quota: QuotaView {
             metric: Metric::Tokens,
             limit: hold.limit,
-            used: hold.used_before.saturating_add(input).saturating_add(output),
+            used: hold
+                .used_before
+                .saturating_add(input)
+                .saturating_add(output),
         },
         billing_sync,
         notes,
@@ -463,7 +476,14 @@ pub async fn generate_images(
     let billing_sync = gate(state, user, &mut notes).await?;
     let now = Utc::now();
     let metered = metered(state, user, Metric::Images, key, &model, now, &mut notes).await?;
-    let hold = reserve(state, &metered, Metric::Images, u64::from(request.count), now).await?;
+    let hold = reserve(
+        state,
+        &metered,
+        Metric::Images,
+        u64::from(request.count),
+        now,
+    )
+    .await?;
     let call = ImageCall {
         model,
         prompt: request.prompt,
@@ -553,7 +573,9 @@ pub async fn summary(state: &AppState, user: &CurrentUser) -> Result<Summary, Ap
         notes.push(billing_sync.detail.clone());
     }
     if !config.usage_enforcement_enabled {
-        notes.push("Usage is recorded but not enforced (AI_USAGE_ENFORCEMENT_ENABLED=false).".into());
+        notes.push(
+            "Usage is recorded but not enforced (AI_USAGE_ENFORCEMENT_ENABLED=false).".into(),
+        );
     }
     if tier == PlanTier::Enterprise {
         notes.push("The enterprise plan has no usage limits.".into());

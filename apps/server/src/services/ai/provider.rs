@@ -183,7 +183,10 @@ pub fn choose(
             let names: Vec<&str> = ProviderKey::ALL.iter().map(|k| k.as_str()).collect();
             ApiError::field(
                 "provider",
-                format!("\"{raw}\" is not a valid choice; use one of {}.", names.join(", ")),
+                format!(
+                    "\"{raw}\" is not a valid choice; use one of {}.",
+                    names.join(", ")
+                ),
             )
         })?,
         None if config.simulator_enabled => ProviderKey::Simulator,
@@ -315,7 +318,10 @@ mod tests {
         assert!(field_message(choose(None, &off, &remote).unwrap_err()).contains("No AI provider"));
         remote.install(ProviderKey::Ollama, Arc::new(Nothing));
         remote.install(ProviderKey::Openrouter, Arc::new(Nothing));
-        assert_eq!(choose(None, &off, &remote).unwrap(), ProviderKey::Openrouter);
+        assert_eq!(
+            choose(None, &off, &remote).unwrap(),
+            ProviderKey::Openrouter
+        );
     }
 
     #[test]
@@ -352,9 +358,18 @@ mod tests {
             ("OPENROUTER_DEFAULT_MODEL", "openai/gpt-4o-mini"),
             ("OPENAI_IMAGE_MODEL", "dall-e-3"),
         ]);
-        assert_eq!(default_chat_model(ProviderKey::Simulator, &ai), "gpt-4.1-mini");
-        assert_eq!(default_chat_model(ProviderKey::Openrouter, &ai), "openai/gpt-4o-mini");
+        assert_eq!(
+            default_chat_model(ProviderKey::Simulator, &ai),
+            "gpt-4.1-mini"
+        );
+        assert_eq!(
+            default_chat_model(ProviderKey::Openrouter, &ai),
+            "openai/gpt-4o-mini"
+        );
         assert_eq!(default_image_model(ProviderKey::Openai, &ai), "dall-e-3");
-        assert_eq!(default_image_model(ProviderKey::Openrouter, &ai), "gpt-image-1");
+        assert_eq!(
+            default_image_model(ProviderKey::Openrouter, &ai),
+            "gpt-image-1"
+        );
     }
 }

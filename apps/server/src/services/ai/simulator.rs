@@ -17,10 +17,9 @@ use super::provider::{
 
 /// The words simulated answers are made of.
 const WORDS: [&str; 32] = [
-    "paidloop", "meters", "every", "token", "on", "the", "server", "so", "quotas", "hold",
-    "under", "load", "and", "each", "request", "settles", "to", "what", "was", "really",
-    "used", "while", "buyers", "see", "clear", "numbers", "for", "their", "billing", "cycle",
-    "with", "care",
+    "paidloop", "meters", "every", "token", "on", "the", "server", "so", "quotas", "hold", "under",
+    "load", "and", "each", "request", "settles", "to", "what", "was", "really", "used", "while",
+    "buyers", "see", "clear", "numbers", "for", "their", "billing", "cycle", "with", "care",
 ];
 
 /// The deterministic local provider.
@@ -56,7 +55,10 @@ pub fn answer_text(model: &str, messages: &[ChatMessage]) -> String {
         .map(|m| m.content.as_str())
         .unwrap_or_default();
     let topic: Vec<&str> = last_user.split_whitespace().take(8).collect();
-    let mut text = format!("Simulated reply from {model} about \"{}\":", topic.join(" "));
+    let mut text = format!(
+        "Simulated reply from {model} about \"{}\":",
+        topic.join(" ")
+    );
     // 24 to 87 words, picked from the digest.
     let words = 24 + usize::from(digest[0] % 64);
     for i in 0..words {
@@ -72,13 +74,24 @@ pub fn answer_text(model: &str, messages: &[ChatMessage]) -> String {
 /// URL (nothing to host, nothing to expire).
 fn image(call: &ImageCall, index: u32) -> Image {
     let mut hasher = Sha256::new();
-    for part in [call.model.as_str(), call.prompt.as_str(), call.size.as_str()] {
+    for part in [
+        call.model.as_str(),
+        call.prompt.as_str(),
+        call.size.as_str(),
+    ] {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
     }
     hasher.update(index.to_le_bytes());
     let digest: [u8; 32] = hasher.finalize().into();
-    let colour = |i: usize| format!("#{:02x}{:02x}{:02x}", digest[i], digest[i + 1], digest[i + 2]);
+    let colour = |i: usize| {
+        format!(
+            "#{:02x}{:02x}{:02x}",
+            digest[i],
+            digest[i + 1],
+            digest[i + 2]
+        )
+    };
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"256\" height=\"256\">\
          <rect width=\"256\" height=\"256\" fill=\"{}\"/>\
@@ -147,7 +160,10 @@ mod tests {
     }
 
     async fn chat(call: &ChatCall) -> ChatReply {
-        Simulator.chat(call).await.expect("the simulator never fails")
+        Simulator
+            .chat(call)
+            .await
+            .expect("the simulator never fails")
     }
 
     #[tokio::test]
