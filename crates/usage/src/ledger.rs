@@ -39,14 +39,6 @@ pub enum Usage {
 }
 
 impl Usage {
-    /// The metric it counts in.
-    pub fn metric(self) -> Metric {
-        match self {
-            Usage::Tokens { .. } => Metric::Tokens,
-            Usage::Images(_) => Metric::Images,
-        }
-    }
-
     /// Everything together, the amount compared with the reservation.
     pub fn total(self) -> u64 {
         match self {
@@ -113,7 +105,6 @@ mod tests {
             output: 30,
         };
         assert_eq!(usage.total(), 42);
-        assert_eq!(usage.metric(), Metric::Tokens);
         assert_eq!(
             usage.entries(),
             [

@@ -303,11 +303,6 @@ impl OpenAiCompatibleClient {
         Self { settings, http }
     }
 
-    /// The provider's base URL (shown in the provider list).
-    pub fn base_url(&self) -> &Url {
-        &self.settings.base_url
-    }
-
     async fn post(&self, path: &str, body: &Value) -> Result<Vec<u8>, ProviderError> {
         let response = self
             .http
