@@ -47,15 +47,16 @@ impl Usage {
         }
     }
 
-    /// The rows that record it: input and output for tokens, one total for images;
-    /// zero amounts are left out (the ledger holds only positive amounts).
+    /// The rows that record it: input and output for tokens, one output row for images
+    /// (`total` is reserved for holds); zero amounts are left out (the ledger holds
+    /// only positive amounts).
     pub fn entries(self) -> Vec<LedgerEntry> {
         let rows = match self {
             Usage::Tokens { input, output } => vec![
                 (Metric::Tokens, Direction::Input, input),
                 (Metric::Tokens, Direction::Output, output),
             ],
-            Usage::Images(count) => vec![(Metric::Images, Direction::Total, count)],
+            Usage::Images(count) => vec![(Metric::Images, Direction::Output, count)],
         };
         rows.into_iter()
             .filter(|(_, _, amount)| *amount > 0)
@@ -73,7 +74,8 @@ pub fn chat_reservation(input_tokens: u64, max_output_tokens: u64) -> u64 {
     input_tokens.saturating_add(max_output_tokens)
 }
 
-/// The hold row of a reservation; `None` for a zero reservation, which needs none.
+/// The hold row of a reservation (direction `total`, which only holds use); `None` for
+/// a zero reservation, which needs none.
 pub fn hold_entry(metric: Metric, amount: u64) -> Option<LedgerEntry> {
     (amount > 0).then_some(LedgerEntry {
         metric,
@@ -136,14 +138,28 @@ mod tests {
     }
 
     #[test]
-    fn images_are_one_total_row() {
+    fn images_are_one_output_row_and_only_holds_are_total() {
         assert_eq!(
             Usage::Images(3).entries(),
             [LedgerEntry {
                 metric: Metric::Images,
-                direction: Direction::Total,
+                direction: Direction::Output,
                 amount: 3
             }]
+        );
+        let settled = [
+            Usage::Images(2).entries(),
+            Usage::Tokens {
+                input: 1,
+                output: 1,
+            }
+            .entries(),
+        ];
+        assert!(
+            settled
+                .iter()
+                .flatten()
+                .all(|e| e.direction != Direction::Total)
         );
         assert_eq!(
             hold_entry(Metric::Images, 3),

@@ -25,4 +25,4 @@ pub use quota::{
     NEAR_LIMIT_PERCENT, QuotaExceeded, Settlement, UsageBucket, check_reservation, near_limit,
     percent_used, remaining, settle,
 };
-pub use tokens::{Encoding, MessageText, TokenCounter, bare_model, encoding_for};
+pub use tokens::{Encoding, MessageText, TokenCounter, bare_model, encoding_for, warm_up};

@@ -20,6 +20,13 @@ pub const TOKENS_PER_REPLY: u64 = 2;
 static O200K: LazyLock<Option<CoreBPE>> = LazyLock::new(|| tiktoken_rs::o200k_base().ok());
 static CL100K: LazyLock<Option<CoreBPE>> = LazyLock::new(|| tiktoken_rs::cl100k_base().ok());
 
+/// Loads both encoders now (tens of milliseconds), so that the first requests do not
+/// wait for them; the server calls it in the background at start.
+pub fn warm_up() {
+    LazyLock::force(&O200K);
+    LazyLock::force(&CL100K);
+}
+
 /// The byte-pair encoding a count used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

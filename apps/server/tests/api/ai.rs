@@ -328,7 +328,7 @@ async fn images_count_one_unit_each() {
     assert_eq!(rows.len(), 1);
     assert_eq!(
         (rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2),
-        ("images", "total", 3)
+        ("images", "output", 3)
     );
     // Three more do not fit in the two left.
     let (status, _) = post(

@@ -65,18 +65,10 @@ pub async fn current_period<C: ConnectionTrait>(
     Ok(period)
 }
 
-/// The SQL test for "this row is a hold" on `backend` (the JSON flag in `metadata`).
-fn hold_flag(backend: DatabaseBackend) -> &'static str {
-    match backend {
-        DatabaseBackend::Postgres => "(metadata ->> 'hold') = 'true'",
-        _ => "(metadata ->> 'hold') = 1",
-    }
-}
-
 /// `SUM(CASE WHEN <abandoned hold> THEN if_abandoned ELSE otherwise END)`, as a
-/// BIGINT on both databases (Postgres sums BIGINTs into NUMERIC). A hold is abandoned
-/// when created before `cutoff`; the cheap tests come first, so settled rows never
-/// reach the JSON flag.
+/// BIGINT on both databases (Postgres sums BIGINTs into NUMERIC). A hold (direction
+/// `total`) is abandoned when created before `cutoff`. It reads only columns of the
+/// `aiuse_cust_metric_period_cover` index, so the sum never touches the table.
 fn sum_over(
     backend: DatabaseBackend,
     cutoff: DateTime<Utc>,
@@ -90,9 +82,8 @@ fn sum_over(
     };
     Expr::cust_with_values(
         format!(
-            "CAST(SUM(CASE WHEN direction = 'total' AND created_at < {placeholder} AND {} \
-             THEN {if_abandoned} ELSE {otherwise} END) AS BIGINT)",
-            hold_flag(backend)
+            "CAST(SUM(CASE WHEN direction = 'total' AND created_at < {placeholder} \
+             THEN {if_abandoned} ELSE {otherwise} END) AS BIGINT)"
         ),
         [cutoff],
     )
@@ -299,7 +290,6 @@ async fn delete_abandoned<C: ConnectionTrait>(
         .filter(ai_usage_events::Column::CustomerAccountId.eq(account_id))
         .filter(ai_usage_events::Column::Direction.eq("total"))
         .filter(ai_usage_events::Column::CreatedAt.lt(cutoff))
-        .filter(Expr::cust(hold_flag(txn.get_database_backend())))
         .exec(txn)
         .await?;
     tracing::warn!(
