@@ -13,6 +13,7 @@ mod m20261126_000004_ai_usage;
 mod m20261126_000005_billing_sync_and_outbox;
 mod m20261130_000006_subscription_versions;
 mod m20261130_000007_customer_account_edits;
+mod m20261130_000008_ai_usage_covering_index;
 mod table_def;
 
 /// Every table of the schema, parents before children (the order they are created in).
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_billing_sync_and_outbox::Migration),
             Box::new(m20261130_000006_subscription_versions::Migration),
             Box::new(m20261130_000007_customer_account_edits::Migration),
+            Box::new(m20261130_000008_ai_usage_covering_index::Migration),
         ]
     }
 }

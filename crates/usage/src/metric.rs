@@ -58,9 +58,11 @@ impl Metric {
 pub enum Direction {
     /// Sent to the provider (`input`), e.g. prompt tokens.
     Input,
-    /// Returned by the provider (`output`), e.g. completion tokens.
+    /// Returned by the provider (`output`), e.g. completion tokens or generated images.
     Output,
-    /// Not split by side (`total`), e.g. a count of images.
+    /// Not split by side (`total`): a reservation (hold) made before the provider is
+    /// called, replaced by input and output rows once it answers. Only holds use it, so
+    /// the quota check tells them apart by this column alone.
     #[default]
     Total,
 }

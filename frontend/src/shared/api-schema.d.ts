@@ -213,6 +213,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ai/chat/complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A chat answer, charged to the tokens quota
+         * @description Reserves the counted input plus `max_output_tokens` under a lock on the account before the provider is called, then settles to the usage the provider reports. A remote provider needs AI_PROVIDER_CALLS_ENABLED.
+         */
+        post: operations["complete_ai_chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ai/images/generate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generated images, one unit of the images quota each */
+        post: operations["generate_ai_images"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ai/providers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The AI providers and whether this server can use each now */
+        get: operations["list_ai_providers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ai/tokens/estimate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count tokens with OpenAI's encodings (nothing is charged)
+         * @description Counts with o200k_base (cl100k_base for the GPT-4 and GPT-3.5 families), the model's provider prefix ignored; messages count as a chat: 4 per message + role + content (+ name - 1) + 2.
+         */
+        post: operations["estimate_ai_tokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ai/usage/summary/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage of the current billing cycle against the plan's limits */
+        get: operations["ai_usage_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/billing/features/": {
         parameters: {
             query?: never;
@@ -618,6 +709,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One AI provider (`ai/providers/`). */
+        AiProvider: {
+            /** @description Where it is called; null for the simulator. */
+            base_url: string | null;
+            /** @description Where its API is documented. */
+            docs_url: string;
+            /** @description Whether requests may use it now on this server. */
+            enabled: boolean;
+            /** @description The settings that configure it. */
+            env_vars: string[];
+            /** @description `simulator`, `openai`, `openrouter` or `ollama`. */
+            key: string;
+            /** @description `simulator` (runs in the server) or `remote` (needs `AI_PROVIDER_CALLS_ENABLED`). */
+            kind: string;
+            /** @description Its name for people. */
+            label: string;
+            /** @description The chat model it uses when a request names none. */
+            model_hint: string;
+        };
         /**
          * @description Create/update body of an asset; `title` and `file_path` are required on create and
          *     PUT. A `product` field is ignored: the product comes from the path.
@@ -641,6 +751,13 @@ export interface components {
             /** @description Free version label. */
             version_label?: string | null;
         };
+        /** @description The assistant's message. */
+        AssistantMessage: {
+            /** @description The answer. */
+            content: string;
+            /** @description Always `assistant`. */
+            role: string;
+        };
         /** @description The answers of `billing/features/`. */
         BillingFeatures: {
             /** @description Sorted. */
@@ -656,6 +773,15 @@ export interface components {
          * @enum {string}
          */
         BillingPeriod: "one_time" | "monthly" | "yearly";
+        /** @description The 503 of a usage-generating request while the billing sync is hard-stale. */
+        BillingSyncBlocked: {
+            /** @description The status that blocked it. */
+            billing_sync: components["schemas"]["BillingSyncStatus"];
+            /** @description What to do, for a person. */
+            detail: string;
+            /** @description Always `billing_sync_hard_stale`. */
+            error_code: string;
+        };
         /**
          * @description How fresh the local copy of Clerk billing is (`account/subscriptions/status/`, and
          *     `billing_sync` in AI answers).
@@ -695,6 +821,68 @@ export interface components {
              */
             soft_window_seconds: number;
             state: components["schemas"]["SyncState"];
+        };
+        /** @description `ai/chat/complete/`. */
+        ChatCompletionView: {
+            /** @description The billing sync status it ran under. */
+            billing_sync: components["schemas"]["BillingSyncStatus"];
+            /** @description Why generation stopped (`stop`, `length`, …), when the provider said. */
+            finish_reason: string | null;
+            /** @description The answer. */
+            message: components["schemas"]["AssistantMessage"];
+            /** @description The model that answered. */
+            model: string;
+            /** @description Things worth knowing (a soft-stale sync, enforcement off). */
+            notes: string[];
+            /** @description Who answered. */
+            provider: string;
+            /** @description The tokens quota after this request. */
+            quota: components["schemas"]["QuotaAfter"];
+            /**
+             * Format: uuid
+             * @description The ledger's request id.
+             */
+            request_id: string;
+            /** @description What was charged. */
+            usage: components["schemas"]["ChatUsage"];
+        };
+        /** @description `POST ai/chat/complete/`. */
+        ChatInput: {
+            /**
+             * Format: int64
+             * @description The most tokens the answer may have, 1 to 4096 (default 320); reserved from the
+             *     quota up front.
+             */
+            max_output_tokens?: number | null;
+            /** @description The conversation, 1 to 100 messages. */
+            messages: components["schemas"]["MessageInput"][];
+            /** @description The model (default: the provider's configured model, else `AI_DEFAULT_CHAT_MODEL`). */
+            model?: string | null;
+            /**
+             * @description `simulator`, `openai`, `openrouter` or `ollama`; default: the simulator when
+             *     enabled, else the first configured remote provider.
+             */
+            provider?: string | null;
+        };
+        /** @description Tokens a chat was charged. */
+        ChatUsage: {
+            /**
+             * Format: int64
+             * @description Tokens read.
+             */
+            input_tokens: number;
+            /**
+             * Format: int64
+             * @description Tokens generated.
+             */
+            output_tokens: number;
+            /** @description `provider` (the provider's own numbers) or `estimate` (counted here). */
+            source: string;
+            /**
+             * Format: int64
+             * @description Both (what the ledger recorded for this request).
+             */
+            total_tokens: number;
         };
         /** @description Where the buyer pays for a new order. */
         Checkout: {
@@ -972,6 +1160,36 @@ export interface components {
             /** @description What went wrong, for a person to read. */
             detail: string;
         };
+        /** @description Token counts by part. */
+        EstimatedTokens: {
+            /**
+             * Format: int64
+             * @description Tokens of `messages`, counted as a chat (0 when none were sent).
+             */
+            messages: number;
+            /**
+             * Format: int64
+             * @description Tokens of `text` (0 when none was sent).
+             */
+            text: number;
+            /**
+             * Format: int64
+             * @description Both together.
+             */
+            total: number;
+        };
+        /** @description `POST ai/tokens/estimate/`: send `text`, `messages`, or both. */
+        EstimateInput: {
+            /** @description A chat to count as the provider would bill its input. */
+            messages?: components["schemas"]["MessageInput"][] | null;
+            /**
+             * @description The model whose encoding counts (default `AI_DEFAULT_CHAT_MODEL`); a provider
+             *     prefix such as `openai/` is ignored.
+             */
+            model?: string | null;
+            /** @description Plain text to count (at most 200,000 characters). */
+            text?: string | null;
+        };
         /** @description The answer of `health/`. */
         Health: {
             /**
@@ -984,6 +1202,63 @@ export interface components {
              * @description The server's clock.
              */
             timestamp: string;
+        };
+        /** @description `POST ai/images/generate/`. */
+        ImageInput: {
+            /**
+             * Format: int64
+             * @description How many images, 1 to 10 (default 1); each is one unit of the images quota.
+             */
+            count?: number | null;
+            /** @description The image model (default: the provider's configured one). */
+            model?: string | null;
+            /** @description What to draw, 1 to 5,000 characters. */
+            prompt: string;
+            /** @description As for chats. */
+            provider?: string | null;
+            /** @description `WIDTHxHEIGHT` (default `AI_DEFAULT_IMAGE_SIZE`). */
+            size?: string | null;
+        };
+        /** @description `ai/images/generate/`. */
+        ImagesView: {
+            /** @description The billing sync status it ran under. */
+            billing_sync: components["schemas"]["BillingSyncStatus"];
+            /** @description The images. */
+            images: components["schemas"]["ImageView"][];
+            /** @description The image model. */
+            model: string;
+            /** @description Things worth knowing. */
+            notes: string[];
+            /** @description Who drew them. */
+            provider: string;
+            /** @description The images quota after this request. */
+            quota: components["schemas"]["QuotaAfter"];
+            /**
+             * Format: uuid
+             * @description The ledger's request id.
+             */
+            request_id: string;
+            /** @description `WIDTHxHEIGHT`. */
+            size: string;
+            /** @description What was charged. */
+            usage: components["schemas"]["ImageUsage"];
+        };
+        /** @description Images a request was charged. */
+        ImageUsage: {
+            /**
+             * Format: int64
+             * @description One unit per image generated.
+             */
+            images: number;
+        };
+        /** @description One generated image. */
+        ImageView: {
+            /** @description The PNG in base64, when the provider sent it inline. */
+            b64_json: string | null;
+            /** @description The prompt the provider really used, when it rewrote it. */
+            revised_prompt: string | null;
+            /** @description A link (providers' links expire; the simulator's are `data:` URLs). */
+            url: string | null;
         };
         /** @description The answer of `me/`. */
         Me: {
@@ -999,6 +1274,15 @@ export interface components {
             org_id: string | null;
             /** @description The caller's profile. */
             profile: components["schemas"]["Profile"];
+        };
+        /** @description One chat message as sent. */
+        MessageInput: {
+            /** @description The text, 1 to 20,000 characters. */
+            content: string;
+            /** @description An optional participant name (at most 64 characters). */
+            name?: string | null;
+            /** @description `system`, `user` or `assistant`. */
+            role: string;
         };
         /** @description A money amount as the client sent it: `"12.50"` or `12.5`. */
         MoneyInput: string | number;
@@ -1440,6 +1724,26 @@ export interface components {
             /** @description Display name. */
             name: string;
         };
+        /** @description The quota a request was charged to, after it. */
+        QuotaAfter: {
+            /**
+             * Format: int64
+             * @description The cycle's limit; null when unlimited.
+             */
+            limit: number | null;
+            /** @description `tokens` or `images`. */
+            metric: string;
+            /**
+             * Format: int64
+             * @description What is left; null when unlimited.
+             */
+            remaining: number | null;
+            /**
+             * Format: int64
+             * @description Used this cycle, this request included.
+             */
+            used: number;
+        };
         /** @description The answer of `ready/`. */
         Readiness: {
             /** @description Whether the database answered: `ok` or `unavailable`. */
@@ -1691,6 +1995,68 @@ export interface components {
          * @enum {string}
          */
         SyncState: "fresh" | "soft_stale" | "hard_stale";
+        /** @description `ai/tokens/estimate/`. */
+        TokenEstimateView: {
+            /** @description The counts. */
+            estimated_tokens: components["schemas"]["EstimatedTokens"];
+            /** @description The model counted for. */
+            model: string;
+            /** @description How they were counted. */
+            notes: string[];
+        };
+        /** @description One metric's use in the cycle. */
+        UsageBucketView: {
+            /** @description `tokens`, `images` or `videos`. */
+            key: string;
+            /** @description Its name for people. */
+            label: string;
+            /**
+             * Format: int64
+             * @description The cycle's limit; null = unlimited.
+             */
+            limit: number | null;
+            /** @description At least 80% used. */
+            near_limit: boolean;
+            /**
+             * Format: double
+             * @description Share of the limit used, in percent (two decimals; may pass 100); null when
+             *     unlimited.
+             */
+            percent_used: number | null;
+            /** @description When it resets: `billing_cycle`. */
+            reset_window: string;
+            /** @description What `used` and `limit` count. */
+            unit: string;
+            /**
+             * Format: int64
+             * @description Used this cycle (reservations of requests in flight included).
+             */
+            used: number;
+        };
+        /** @description `ai/usage/summary/`. */
+        UsageSummaryView: {
+            /** @description The billing sync status (read only; this request never syncs). */
+            billing_sync: components["schemas"]["BillingSyncStatus"];
+            /** @description One bucket per metric. */
+            buckets: components["schemas"]["UsageBucketView"][];
+            /** @description Things worth knowing. */
+            notes: string[];
+            /** @description Always `current_billing_cycle`. */
+            period: string;
+            /**
+             * Format: date-time
+             * @description When the cycle ends and usage resets.
+             */
+            period_end: string;
+            /** @description `subscription_cycle` or `anchored_monthly_cycle`. */
+            period_source: string;
+            /**
+             * Format: date-time
+             * @description First instant of the cycle.
+             */
+            period_start: string;
+            plan_tier: components["schemas"]["PlanTier"];
+        };
         /** @description Messages by field name; `detail` is a message about the whole body. */
         ValidationErrors: {
             detail?: string;
@@ -2295,6 +2661,192 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    complete_ai_chat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatInput"];
+            };
+        };
+        responses: {
+            /** @description The answer and what it cost. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatCompletionView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Over the cycle's tokens quota (the provider was not called), or over a rate limit (with Retry-After). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The provider failed; nothing was charged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The billing sync is hard-stale: usage is blocked until it succeeds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSyncBlocked"];
+                };
+            };
+        };
+    };
+    generate_ai_images: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageInput"];
+            };
+        };
+        responses: {
+            /** @description The images and what they cost. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImagesView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Over the cycle's images quota (the provider was not called), or over a rate limit (with Retry-After). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The provider failed; nothing was charged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The billing sync is hard-stale: usage is blocked until it succeeds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSyncBlocked"];
+                };
+            };
+        };
+    };
+    list_ai_providers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every provider, simulator first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiProvider"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    estimate_ai_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EstimateInput"];
+            };
+        };
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenEstimateView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    ai_usage_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageSummaryView"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };

@@ -46,6 +46,7 @@ pub const SESSION_COOKIE: &str = "session_cookie";
         (name = "seller", description = "The caller's own catalog: products, prices, assets, service offers."),
         (name = "orders", description = "Buying: pending orders, and the local-only confirmation."),
         (name = "billing", description = "Subscriptions, entitlements, and the sync with Clerk billing."),
+        (name = "ai", description = "AI usage metered server-side: providers, token estimates, chats and images charged to the plan's quota, the usage summary."),
         (name = "downloads", description = "Fulfilment on the buyer's side: download grants and work orders."),
         (name = "webhooks", description = "Clerk's Svix-signed deliveries: the only payment truth in production."),
         (name = "projects", description = "A small example resource owned by the caller."),

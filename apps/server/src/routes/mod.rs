@@ -5,6 +5,7 @@
 //! the document (each module's `Api`) describes.
 
 mod account;
+mod ai;
 mod billing;
 mod dev;
 mod downloads;
@@ -182,6 +183,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, dev_auth_active: bool) -> Vec<Ser
         .at("/account/orders/work/", [get(work_orders::list)])
         .at("/account/bookings/", [get(work_orders::bookings)])
         .at("/downloads/local/{path:.*}", [get(downloads::local)])
+        .at("/ai/providers/", [get(ai::providers)])
+        .at("/ai/tokens/estimate/", [post(ai::estimate)])
+        .at("/ai/chat/complete/", [post(ai::chat)])
+        .at("/ai/images/generate/", [post(ai::images)])
+        .at("/ai/usage/summary/", [get(ai::summary)])
         .at("/projects/", [get(projects::list), post(projects::create)])
         .at(
             "/projects/{id}/",
@@ -256,6 +262,7 @@ pub fn documents() -> Vec<utoipa::openapi::OpenApi> {
         identity::Api::openapi(),
         account::Api::openapi(),
         billing::Api::openapi(),
+        ai::Api::openapi(),
         products::Api::openapi(),
         seller::Api::openapi(),
         orders::Api::openapi(),

@@ -1,6 +1,7 @@
 //! Business operations: each owns its queries and transactions and returns values or
 //! an [`crate::error::ApiError`].
 
+pub mod ai;
 pub mod billing;
 pub mod catalog;
 pub mod customer;

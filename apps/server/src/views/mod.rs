@@ -3,6 +3,7 @@
 //! Kept apart from the entities so a column can change without changing the contract,
 //! and so the contract is visible in one place.
 
+pub mod ai;
 pub mod billing;
 pub mod catalog;
 pub mod downloads;

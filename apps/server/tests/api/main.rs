@@ -1,6 +1,9 @@
 //! HTTP tests: the real app on a real port, one fresh database per test (SQLite, or
 //! Postgres when `TEST_DATABASE_URL` is set), Clerk faked at the HTTP level.
 
+mod ai;
+mod ai_ollama; // remove-adapter: ollama
+mod ai_remote; // remove-adapter: openrouter
 mod auth;
 mod billing;
 mod builtin_integrations;
