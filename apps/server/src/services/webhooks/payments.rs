@@ -112,7 +112,7 @@ impl GroupWrite for PaymentWrite {
         let turn = state.writes.enter().await;
         let txn = state.db.begin().await?;
         let outcomes = process(state, &txn, deliveries).await?;
-        let changed = outcomes.iter().any(|o| *o == Outcome::Processed);
+        let changed = outcomes.contains(&Outcome::Processed);
         txn.commit().await?;
         drop(turn);
         tracing::debug!(
