@@ -40,6 +40,14 @@ fn internal(context: &str, err: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(format!("{context}: {err}"))
 }
 
+/// The ids in ascending order, each once.
+fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// One order's plan and its items.
 struct Planned {
     plan: FulfilmentPlan,
@@ -59,8 +67,11 @@ async fn plan_all<C: ConnectionTrait>(
         .order_by_asc(order_items::Column::Id)
         .all(txn)
         .await?;
-    let product_ids: Vec<i64> = items.iter().map(|i| i.product_id).collect();
-    let price_ids: Vec<i64> = items.iter().filter_map(|i| i.price_id).collect();
+    // Distinct ids: most orders of a group buy the same few products, and a list
+    // that does not grow with the group keeps the statement's text (and so its
+    // prepared form) the same from one group to the next.
+    let product_ids = distinct(items.iter().map(|i| i.product_id));
+    let price_ids = distinct(items.iter().filter_map(|i| i.price_id));
     let products: HashMap<i64, products::Model> = products::Entity::find()
         .filter(products::Column::Id.is_in(product_ids.clone()))
         .all(txn)
