@@ -165,6 +165,42 @@ fn random_strings_encode_as_tiktoken_does() {
     assert_same_tokens(texts.iter().map(String::as_str));
 }
 
+/// Single pieces longer than `LONG_PIECE` bytes (merged with the heap): runs of
+/// letters, of one letter, of CJK and of punctuation.
+#[test]
+fn long_pieces_encode_as_tiktoken_does() {
+    let mut state = 0x6c6f_6e67;
+    let letters: Vec<char> = "abcdefghijklmnopqrstuvwxyz".chars().collect();
+    let mut texts: Vec<String> = (0..12)
+        .map(|_| {
+            let len = 257 + random(&mut state) % 3_000;
+            (0..len)
+                .map(|_| letters[random(&mut state) as usize % letters.len()])
+                .collect()
+        })
+        .collect();
+    texts.push("a".repeat(2_500));
+    texts.push(format!(" hell{}", "o".repeat(600)));
+    texts.push("日本語中文".repeat(120));
+    texts.push("!?#*".repeat(300));
+    assert_same_tokens(texts.iter().map(String::as_str));
+}
+
+/// A 200,000-letter word (the largest estimate the API takes) is counted at once; the
+/// quadratic scan would take about half a minute.
+#[test]
+fn a_huge_piece_is_counted_quickly() {
+    let word = "ab".repeat(100_000);
+    let started = std::time::Instant::now();
+    let count = TokenCounter::for_model("gpt-4o").text(&word);
+    assert!(count > 0 && count < 200_000, "{count} tokens");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn a_long_text_encodes_as_tiktoken_does() {
     let mut text = String::new();
