@@ -21,6 +21,7 @@ use crate::error::ApiError;
 use crate::http::{middleware, rate_limit};
 use crate::integrations::Integrations;
 use crate::routes;
+use crate::services::ai::ledger::LedgerGroups;
 use crate::services::catalog::cache::{CatalogGeneration, PublicCatalogCache};
 use crate::services::orders::list_cache::OrderListCache;
 use crate::services::webhooks::payments::PaymentGroups;
@@ -90,6 +91,7 @@ pub fn build_state(
         order_writer: Arc::default(),
         event_recorder: Arc::default(),
         payment_groups: Arc::new(PaymentGroups::for_url(&config.app.database_url)),
+        ledger_groups: Arc::new(LedgerGroups::for_url(&config.app.database_url)),
         order_lists,
         catalog_generation,
         rate_limiter,

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::db::WriteGate;
 use crate::http::rate_limit::RateLimiter;
 use crate::integrations::Integrations;
+use crate::services::ai::ledger::LedgerGroups;
 use crate::services::catalog::cache::CatalogGeneration;
 use crate::services::orders::list_cache::OrderListCache;
 use crate::services::orders::writer::OrderWriter;
@@ -38,6 +39,9 @@ pub struct AppState {
     pub event_recorder: Arc<EventRecorder>,
     /// Groups concurrent payment deliveries into shared transactions.
     pub payment_groups: Arc<PaymentGroups>,
+    /// Groups concurrent AI usage ledger writes (reservations, settlements) into shared
+    /// transactions.
+    pub ledger_groups: Arc<LedgerGroups>,
     /// Groups concurrent order creations into shared transactions.
     pub order_writer: Arc<OrderWriter>,
     /// Verifies Clerk (and, in development, local) session tokens.

@@ -22,7 +22,7 @@ pub use period::{
     PeriodSource, SubscriptionPeriod, UsagePeriod, anchored_monthly_cycle, resolve_usage_period,
 };
 pub use quota::{
-    NEAR_LIMIT_PERCENT, QuotaExceeded, Settlement, UsageBucket, check_reservation, near_limit,
-    percent_used, remaining, settle,
+    NEAR_LIMIT_PERCENT, QuotaExceeded, RunningTotals, Settlement, UsageBucket, check_reservation,
+    near_limit, percent_used, remaining, settle,
 };
 pub use tokens::{Encoding, MessageText, TokenCounter, bare_model, encoding_for, warm_up};

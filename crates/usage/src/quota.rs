@@ -2,7 +2,11 @@
 //!
 //! The server reserves a request's estimate before calling the provider (under a lock
 //! on the account, so concurrent requests cannot both fit into the same remainder),
-//! then settles the reservation to what the provider reports.
+//! then settles the reservation to what the provider reports. Concurrent reservations
+//! are decided together, in arrival order, against a running total ([`RunningTotals`]).
+
+use std::collections::HashMap;
+use std::hash::Hash;
 
 use serde::Serialize;
 
@@ -52,6 +56,64 @@ pub fn check_reservation(
                 })
             }
         }
+    }
+}
+
+/// What is used per quota bucket (`K`: an account's metric in one cycle) while a group
+/// of reservations is decided one after the other.
+///
+/// Why: the server decides every reservation waiting at once in one transaction, from
+/// one sum of the ledger. Deciding each against that sum alone would let two of them
+/// fit into the same remainder; deciding them in arrival order against a total that
+/// grows with each accepted one gives exactly the answers they would have had one by
+/// one.
+#[derive(Debug, Clone)]
+pub struct RunningTotals<K> {
+    used: HashMap<K, u64>,
+}
+
+impl<K> Default for RunningTotals<K> {
+    fn default() -> Self {
+        Self {
+            used: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Eq + Hash> RunningTotals<K> {
+    /// Starts from the ledger's sums (a bucket that is absent has used nothing).
+    pub fn new(used: HashMap<K, u64>) -> Self {
+        Self { used }
+    }
+
+    /// What `key` has used so far.
+    pub fn used(&self, key: &K) -> u64 {
+        self.used.get(key).copied().unwrap_or(0)
+    }
+
+    /// Counts `amount` that is already spent (a settlement written with the group),
+    /// whatever the limit.
+    pub fn add(&mut self, key: K, amount: u64) {
+        let used = self.used.entry(key).or_insert(0);
+        *used = used.saturating_add(amount);
+    }
+
+    /// Decides one reservation: refused when `enforce` is on and it does not fit under
+    /// `limit` (see [`check_reservation`]), else counted. Answers what was used before
+    /// it.
+    pub fn reserve(
+        &mut self,
+        key: K,
+        amount: u64,
+        limit: Option<u64>,
+        enforce: bool,
+    ) -> Result<u64, QuotaExceeded> {
+        let before = self.used(&key);
+        if enforce {
+            check_reservation(before, amount, limit)?;
+        }
+        self.add(key, amount);
+        Ok(before)
     }
 }
 
@@ -191,6 +253,34 @@ mod tests {
     }
 
     #[test]
+    fn a_group_is_decided_in_order_against_a_running_total() {
+        let mut totals = RunningTotals::new(HashMap::from([("a", 60), ("b", 10)]));
+        // Two reservations of 30 in a bucket with 40 left: the first fits, the second
+        // would have fitted against the sum alone but not after the first.
+        assert_eq!(totals.reserve("a", 30, Some(100), true), Ok(60));
+        assert_eq!(
+            totals.reserve("a", 30, Some(100), true),
+            Err(QuotaExceeded {
+                requested: 30,
+                remaining: 10,
+                limit: 100
+            })
+        );
+        // A refused one takes nothing: a smaller one still fits.
+        assert_eq!(totals.reserve("a", 10, Some(100), true), Ok(90));
+        // Buckets are independent; an absent bucket starts at zero.
+        assert_eq!(totals.reserve("b", 90, Some(100), true), Ok(10));
+        assert_eq!(totals.reserve("c", 5, Some(5), true), Ok(0));
+        // Settled usage counts whatever the limit, and later reservations see it.
+        totals.add("c", 10);
+        assert_eq!(totals.used(&"c"), 15);
+        assert!(totals.reserve("c", 1, Some(100), true).is_ok());
+        // Not enforced: recorded even past the limit.
+        assert_eq!(totals.reserve("a", 50, Some(100), false), Ok(100));
+        assert_eq!(totals.used(&"a"), 150);
+    }
+
+    #[test]
     fn settlement_releases_or_charges_the_difference() {
         assert_eq!(settle(500, 320), Settlement::Release(180));
         assert_eq!(settle(300, 320), Settlement::Charge(20));
@@ -248,6 +338,24 @@ mod tests {
         fn a_reservation_fits_exactly_when_the_sum_stays_within_the_limit(used in any::<u64>(), requested in any::<u64>(), limit in proptest::option::of(any::<u64>())) {
             let fits = limit.is_none_or(|limit| u128::from(used) + u128::from(requested) <= u128::from(limit));
             prop_assert_eq!(check_reservation(used, requested, limit).is_ok(), fits);
+        }
+
+        #[test]
+        fn a_group_accepts_exactly_what_one_by_one_reservations_would(used in 0u64..1_000, limit in 0u64..2_000, amounts in proptest::collection::vec(0u64..400, 0..40)) {
+            let mut totals = RunningTotals::new(HashMap::from([((), used)]));
+            let mut alone = used;
+            let mut accepted = 0u64;
+            for amount in amounts {
+                let grouped = totals.reserve((), amount, Some(limit), true);
+                let one_by_one = check_reservation(alone, amount, Some(limit));
+                prop_assert_eq!(grouped.is_ok(), one_by_one.is_ok());
+                if grouped.is_ok() {
+                    alone += amount;
+                    accepted += amount;
+                }
+            }
+            prop_assert_eq!(totals.used(&()), used + accepted);
+            prop_assert!(accepted <= limit.saturating_sub(used));
         }
 
         #[test]

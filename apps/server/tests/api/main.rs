@@ -2,6 +2,7 @@
 //! Postgres when `TEST_DATABASE_URL` is set), Clerk faked at the HTTP level.
 
 mod ai;
+mod ai_groups;
 mod ai_ollama; // remove-adapter: ollama
 mod ai_remote; // remove-adapter: openrouter
 mod auth;

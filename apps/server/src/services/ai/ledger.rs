@@ -1,37 +1,59 @@
 //! The usage ledger (`ai_usage_events`): which cycle an account is in, how much it has
 //! used, and the reserve → settle (or release) steps around a provider call.
 //!
-//! A reservation runs under a lock on the account (`SELECT … FOR UPDATE` on Postgres;
-//! on SQLite this process's write gate plus a write as the transaction's first
-//! statement, which takes SQLite's one write lock), so two requests never both fit into
-//! the same remainder. It appends a *hold* row (direction `total`, `metadata.hold =
-//! true`) for the estimate and commits before the provider is called. Settlement
-//! replaces the hold with the real rows in one transaction; a failed call deletes it.
-//! A hold whose request died in between (a crash, a killed process) stops counting
-//! after [`paidloop_usage::HOLD_LIFETIME_IN_TIMEOUTS`] provider timeouts and is deleted
-//! by the next reservation of that account.
+//! A reservation appends a *hold* row (direction `total`, `metadata.hold = true`) for
+//! the estimate and commits before the provider is called. Settlement replaces the hold
+//! with the real rows in one transaction; a failed call deletes it. A hold whose request
+//! died in between (a crash, a killed process) stops counting after
+//! [`paidloop_usage::HOLD_LIFETIME_IN_TIMEOUTS`] provider timeouts and is deleted by the
+//! next reservation of that account.
+//!
+//! Every request of an account writes the ledger twice (reserve, settle), and each write
+//! used to be a transaction queued on the account's lock. The writes are therefore made
+//! in groups (see [`crate::group_commit`]): one transaction per group of waiting
+//! reservations, settlements and releases ([`LedgerGroups`]). It first deletes the holds
+//! of the settlements and releases (one statement), then locks every account with a
+//! reservation in the group (`SELECT … FOR NO KEY UPDATE` in id order on Postgres; on
+//! SQLite this process's write gate plus a write, which takes SQLite's one write lock),
+//! sums the ledger once for every (account, metric, cycle) of the group, decides the
+//! reservations in arrival order against a running total
+//! ([`paidloop_usage::RunningTotals`]), so two requests never both fit into the same
+//! remainder, and inserts the settled rows and the accepted holds in one statement. A
+//! refused reservation is that caller's answer (429), not a failure of the group; a
+//! group that fails is written again one item at a time, so one bad item fails alone.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use paidloop_usage::{
-    LedgerEntry, Metric, QuotaExceeded, SubscriptionPeriod, Usage, UsagePeriod, check_reservation,
+    LedgerEntry, Metric, QuotaExceeded, RunningTotals, SubscriptionPeriod, Usage, UsagePeriod,
     resolve_usage_period,
 };
-use sea_orm::sea_query::{Expr, LockType};
+use sea_orm::sea_query::{Condition, Expr, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, Statement, TransactionTrait,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::entities::{ai_usage_events, customer_accounts, subscriptions};
 use crate::error::ApiError;
+use crate::group_commit::{GroupCommit, GroupWrite, write_or_retry_alone};
 use crate::state::AppState;
 
 /// Subscription statuses whose current period frames usage.
 const PERIOD_STATUSES: [&str; 3] = ["active", "trialing", "past_due"];
+
+/// The most writes one transaction takes: its widest statement, the insert, binds 12
+/// columns for at most two rows per write, far below both databases' limits on bound
+/// parameters.
+const MAX_GROUP: usize = 128;
+
+/// Groups written at once on Postgres: groups with reservations of the same account
+/// wait for each other on its row lock, the rest overlap their round trips. On SQLite,
+/// one (it has one writer).
+const POSTGRES_TURNS: usize = 4;
 
 /// The usage cycle of `account` at `now`: the current period of its newest live
 /// subscription, else the monthly cycle anchored on the account's creation. One query.
@@ -89,42 +111,75 @@ fn sum_over(
     )
 }
 
-/// Per metric: the amount used in `period` (live holds included, abandoned ones not),
-/// and how many abandoned holds there are. One grouped query on the ledger's
-/// `(account, metric, period)` index.
+/// A quota bucket: an account's metric in one cycle (start, end).
+type Bucket = (i64, Metric, DateTime<Utc>, DateTime<Utc>);
+
+fn bucket(ctx: &RowContext, metric: Metric) -> Bucket {
+    (ctx.account_id, metric, ctx.period.start, ctx.period.end)
+}
+
+fn as_u64(n: Option<i64>) -> u64 {
+    u64::try_from(n.unwrap_or(0)).unwrap_or(0)
+}
+
+/// Per bucket: the amount used (live holds included, abandoned ones not), and how many
+/// abandoned holds there are. One grouped query on the ledger's
+/// `(account, metric, period)` index for all of them; a bucket with no rows is absent.
 async fn sums<C: ConnectionTrait>(
     db: &C,
-    account_id: i64,
-    period: &UsagePeriod,
-    metric: Option<Metric>,
+    buckets: &BTreeSet<Bucket>,
     cutoff: DateTime<Utc>,
-) -> Result<HashMap<Metric, (u64, u64)>, DbErr> {
+) -> Result<HashMap<Bucket, (u64, u64)>, ApiError> {
     let backend = db.get_database_backend();
-    let mut query = ai_usage_events::Entity::find()
+    let mut any = Condition::any();
+    for (account, metric, start, end) in buckets {
+        any = any.add(
+            Condition::all()
+                .add(ai_usage_events::Column::CustomerAccountId.eq(*account))
+                .add(ai_usage_events::Column::Metric.eq(metric.as_str()))
+                .add(ai_usage_events::Column::PeriodStart.eq(*start))
+                .add(ai_usage_events::Column::PeriodEnd.eq(*end)),
+        );
+    }
+    let rows: Vec<(
+        i64,
+        String,
+        DateTime<Utc>,
+        DateTime<Utc>,
+        Option<i64>,
+        Option<i64>,
+    )> = ai_usage_events::Entity::find()
         .select_only()
+        .column(ai_usage_events::Column::CustomerAccountId)
         .column(ai_usage_events::Column::Metric)
+        .column(ai_usage_events::Column::PeriodStart)
+        .column(ai_usage_events::Column::PeriodEnd)
         // What counts: everything but abandoned holds; and how many of those there are.
         .expr_as(sum_over(backend, cutoff, "0", "amount"), "used")
         .expr_as(sum_over(backend, cutoff, "1", "0"), "abandoned")
-        .filter(ai_usage_events::Column::CustomerAccountId.eq(account_id))
-        .filter(ai_usage_events::Column::PeriodStart.eq(period.start))
-        .filter(ai_usage_events::Column::PeriodEnd.eq(period.end));
-    if let Some(metric) = metric {
-        query = query.filter(ai_usage_events::Column::Metric.eq(metric.as_str()));
-    }
-    let rows: Vec<(String, Option<i64>, Option<i64>)> = query
+        .filter(any)
+        .group_by(ai_usage_events::Column::CustomerAccountId)
         .group_by(ai_usage_events::Column::Metric)
+        .group_by(ai_usage_events::Column::PeriodStart)
+        .group_by(ai_usage_events::Column::PeriodEnd)
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(metric, used, abandoned)| {
-            let metric = Metric::parse(&metric).ok()?;
-            let as_u64 = |n: Option<i64>| u64::try_from(n.unwrap_or(0)).unwrap_or(0);
-            Some((metric, (as_u64(used), as_u64(abandoned))))
-        })
-        .collect())
+    let mut found = HashMap::with_capacity(rows.len());
+    for (account, metric, start, end, used, abandoned) in rows {
+        let metric = Metric::parse(&metric)
+            .map_err(|err| ApiError::Internal(format!("ledger metric: {err}")))?;
+        let key = (account, metric, start, end);
+        // A sum that matches no bucket asked for would leave that bucket counted as
+        // empty: refuse the group rather than let it overspend.
+        if !buckets.contains(&key) {
+            return Err(ApiError::Internal(format!(
+                "a ledger sum came back for a cycle not asked for: {key:?}"
+            )));
+        }
+        found.insert(key, (as_u64(used), as_u64(abandoned)));
+    }
+    Ok(found)
 }
 
 /// Used per metric in `period`, abandoned holds left out (the usage summary).
@@ -134,17 +189,28 @@ pub async fn used_by_metric<C: ConnectionTrait>(
     period: &UsagePeriod,
     cutoff: DateTime<Utc>,
 ) -> Result<HashMap<Metric, u64>, DbErr> {
-    Ok(sums(db, account_id, period, None, cutoff)
-        .await?
+    let backend = db.get_database_backend();
+    let rows: Vec<(String, Option<i64>)> = ai_usage_events::Entity::find()
+        .select_only()
+        .column(ai_usage_events::Column::Metric)
+        .expr_as(sum_over(backend, cutoff, "0", "amount"), "used")
+        .filter(ai_usage_events::Column::CustomerAccountId.eq(account_id))
+        .filter(ai_usage_events::Column::PeriodStart.eq(period.start))
+        .filter(ai_usage_events::Column::PeriodEnd.eq(period.end))
+        .group_by(ai_usage_events::Column::Metric)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
         .into_iter()
-        .map(|(metric, (used, _))| (metric, used))
+        .filter_map(|(metric, used)| Some((Metric::parse(&metric).ok()?, as_u64(used))))
         .collect())
 }
 
 /// What a ledger row is about, beyond its amount.
 #[derive(Debug, Clone)]
 pub struct RowContext {
-    /// Groups the rows of one request.
+    /// Groups the rows of one request; its hold is found by it.
     pub request_id: Uuid,
     /// The account charged.
     pub account_id: i64,
@@ -184,9 +250,7 @@ impl RowContext {
 /// A reservation that holds part of the quota until it is settled or released.
 #[derive(Debug, Clone)]
 pub struct Hold {
-    /// The hold row's id; `None` for a zero reservation, which needs no row.
-    pub id: Option<i64>,
-    /// How much it reserved.
+    /// How much it reserved (a zero reservation has no hold row).
     pub amount: u64,
     /// Used in the cycle before it (for the answer's quota numbers).
     pub used_before: u64,
@@ -203,10 +267,274 @@ pub enum ReserveError {
     Db(ApiError),
 }
 
-impl From<DbErr> for ReserveError {
-    fn from(err: DbErr) -> Self {
-        ReserveError::Db(err.into())
+/// One write of the ledger, queued with whatever else is waiting.
+pub enum LedgerWrite {
+    /// Reserve `amount` of `metric` for the request of `ctx`: a hold row, unless it is
+    /// `enforce`d and does not fit under `limit`.
+    Reserve {
+        /// The request.
+        ctx: RowContext,
+        /// What it reserves.
+        metric: Metric,
+        /// How much.
+        amount: u64,
+        /// The cycle's limit (`None` = unlimited).
+        limit: Option<u64>,
+        /// Whether a reservation over the limit is refused.
+        enforce: bool,
+        /// When it was asked for (the hold's `created_at`).
+        now: DateTime<Utc>,
+    },
+    /// Replace the hold of `ctx`'s request with the rows of what it really used.
+    Settle {
+        /// The request.
+        ctx: RowContext,
+        /// Its rows' amounts.
+        entries: Vec<LedgerEntry>,
+        /// Its rows' metadata.
+        metadata: Value,
+        /// When it finished (the rows' `created_at`).
+        now: DateTime<Utc>,
+    },
+    /// Delete the hold of a request that records nothing.
+    Release {
+        /// The request.
+        request_id: Uuid,
+    },
+}
+
+/// A write's answer.
+#[derive(Debug)]
+pub enum Written {
+    /// The reservation holds its amount.
+    Held(Hold),
+    /// The reservation did not fit; nothing was written for it.
+    Refused(QuotaExceeded),
+    /// The settlement or release is committed.
+    Done,
+}
+
+/// Groups concurrent ledger writes into shared transactions (one queue per process).
+pub struct LedgerGroups(GroupCommit<LedgerWrite, Result<Written, ApiError>>);
+
+impl LedgerGroups {
+    /// The groups of a server on `database_url`.
+    pub fn for_url(database_url: &str) -> Self {
+        let turns = if database_url.starts_with("sqlite:") {
+            1
+        } else {
+            POSTGRES_TURNS
+        };
+        Self(GroupCommit::with_turns(MAX_GROUP, turns))
     }
+
+    /// Writes `write` (with whatever else is waiting) and answers it once committed.
+    pub async fn write(&self, state: &AppState, write: LedgerWrite) -> Result<Written, ApiError> {
+        self.0
+            .submit(write, |group| {
+                write_or_retry_alone(
+                    LedgerWriter {
+                        state: state.clone(),
+                    },
+                    group,
+                )
+            })
+            .await
+            .unwrap_or_else(|| Err(ApiError::Internal("the usage ledger writer stopped".into())))
+    }
+}
+
+/// The state a group is written with.
+struct LedgerWriter {
+    state: AppState,
+}
+
+impl GroupWrite for LedgerWriter {
+    type Item = LedgerWrite;
+    type Output = Written;
+
+    async fn insert(&self, writes: &[LedgerWrite]) -> Result<Vec<Written>, ApiError> {
+        let state = &self.state;
+        let cutoff = paidloop_usage::abandoned_before(Utc::now(), state.config.ai.provider_timeout);
+        let turn = state.writes.enter().await;
+        let txn = state.db.begin().await?;
+        let written = write_group(&txn, writes, cutoff).await?;
+        txn.commit().await?;
+        drop(turn);
+        Ok(written)
+    }
+}
+
+/// Writes a group in the caller's transaction (see the module documentation); holds
+/// created before `cutoff` are abandoned.
+async fn write_group<C: ConnectionTrait>(
+    txn: &C,
+    writes: &[LedgerWrite],
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<Written>, ApiError> {
+    let finished: Vec<Uuid> = writes
+        .iter()
+        .filter_map(|write| match write {
+            LedgerWrite::Settle { ctx, .. } => Some(ctx.request_id),
+            LedgerWrite::Release { request_id } => Some(*request_id),
+            LedgerWrite::Reserve { .. } => None,
+        })
+        .collect();
+    let wrote = !finished.is_empty();
+    if wrote {
+        ai_usage_events::Entity::delete_many()
+            .filter(ai_usage_events::Column::Direction.eq("total"))
+            .filter(ai_usage_events::Column::RequestId.is_in(finished))
+            .exec(txn)
+            .await?;
+    }
+
+    let mut totals = RunningTotals::default();
+    let buckets: BTreeSet<Bucket> = writes
+        .iter()
+        .filter_map(|write| match write {
+            LedgerWrite::Reserve { ctx, metric, .. } => Some(bucket(ctx, *metric)),
+            _ => None,
+        })
+        .collect();
+    if !buckets.is_empty() {
+        let accounts: BTreeSet<i64> = buckets.iter().map(|(account, ..)| *account).collect();
+        lock_accounts(txn, &accounts, wrote).await?;
+        let sums = sums(txn, &buckets, cutoff).await?;
+        let abandoned: BTreeSet<i64> = sums
+            .iter()
+            .filter(|(_, (_, abandoned))| *abandoned > 0)
+            .map(|((account, ..), _)| *account)
+            .collect();
+        if !abandoned.is_empty() {
+            delete_abandoned(txn, abandoned, cutoff).await?;
+        }
+        totals = RunningTotals::new(
+            sums.into_iter()
+                .map(|(bucket, (used, _))| (bucket, used))
+                .collect(),
+        );
+        // This group's settlements are spent already: their holds left the sum above,
+        // their rows are inserted below.
+        for write in writes {
+            if let LedgerWrite::Settle { ctx, entries, .. } = write {
+                for entry in entries {
+                    totals.add(bucket(ctx, entry.metric), entry.amount);
+                }
+            }
+        }
+    }
+
+    let mut rows = Vec::new();
+    let mut written = Vec::with_capacity(writes.len());
+    for write in writes {
+        written.push(match write {
+            LedgerWrite::Settle {
+                ctx,
+                entries,
+                metadata,
+                now,
+            } => {
+                rows.extend(
+                    entries
+                        .iter()
+                        .map(|entry| ctx.row(*entry, metadata.clone(), *now)),
+                );
+                Written::Done
+            }
+            LedgerWrite::Release { .. } => Written::Done,
+            LedgerWrite::Reserve {
+                ctx,
+                metric,
+                amount,
+                limit,
+                enforce,
+                now,
+            } => match totals.reserve(bucket(ctx, *metric), *amount, *limit, *enforce) {
+                Ok(used_before) => {
+                    if let Some(entry) = paidloop_usage::hold_entry(*metric, *amount) {
+                        rows.push(ctx.row(entry, json!({"hold": true}), *now));
+                    }
+                    Written::Held(Hold {
+                        amount: *amount,
+                        used_before,
+                        limit: *limit,
+                    })
+                }
+                Err(exceeded) => Written::Refused(exceeded),
+            },
+        });
+    }
+    if !rows.is_empty() {
+        ai_usage_events::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(written)
+}
+
+/// Locks the accounts of a group's reservations, so no other transaction reserves for
+/// them until this one commits.
+///
+/// Postgres: `FOR NO KEY UPDATE`, in id order (concurrent groups never deadlock).
+/// Not `FOR UPDATE`: every ledger row inserted takes `FOR KEY SHARE` on its account
+/// (the foreign key), which `FOR UPDATE` would block, so a settlement would wait for
+/// another group's reservation and two groups could wait for each other.
+///
+/// SQLite: this process's write gate is held already; a write takes SQLite's write lock
+/// now, not at the holds' insert, so another process cannot slip a reservation between
+/// the sum and the insert. `wrote` says the transaction holds that lock already.
+async fn lock_accounts<C: ConnectionTrait>(
+    txn: &C,
+    accounts: &BTreeSet<i64>,
+    wrote: bool,
+) -> Result<(), DbErr> {
+    let ids = accounts.iter().copied();
+    match txn.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            customer_accounts::Entity::find()
+                .select_only()
+                .column(customer_accounts::Column::Id)
+                .filter(customer_accounts::Column::Id.is_in(ids))
+                .order_by_asc(customer_accounts::Column::Id)
+                .lock(LockType::NoKeyUpdate)
+                .into_tuple::<i64>()
+                .all(txn)
+                .await?;
+        }
+        _ if wrote => {}
+        _ => {
+            customer_accounts::Entity::update_many()
+                .col_expr(
+                    customer_accounts::Column::Id,
+                    Expr::col(customer_accounts::Column::Id).into(),
+                )
+                .filter(customer_accounts::Column::Id.is_in(ids))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the abandoned holds of `accounts`.
+async fn delete_abandoned<C: ConnectionTrait>(
+    txn: &C,
+    accounts: BTreeSet<i64>,
+    cutoff: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let deleted = ai_usage_events::Entity::delete_many()
+        .filter(ai_usage_events::Column::CustomerAccountId.is_in(accounts.iter().copied()))
+        .filter(ai_usage_events::Column::Direction.eq("total"))
+        .filter(ai_usage_events::Column::CreatedAt.lt(cutoff))
+        .exec(txn)
+        .await?;
+    tracing::warn!(
+        accounts = ?accounts,
+        holds = deleted.rows_affected,
+        "deleted abandoned usage holds (their requests never settled)"
+    );
+    Ok(())
 }
 
 /// Reserves `amount` of `metric` for the request of `ctx`, refusing it when
@@ -220,123 +548,49 @@ pub async fn reserve(
     enforce: bool,
     now: DateTime<Utc>,
 ) -> Result<Hold, ReserveError> {
-    let cutoff = paidloop_usage::abandoned_before(now, state.config.ai.provider_timeout);
-    let turn = state.writes.enter().await;
-    let txn = state.db.begin().await?;
-    lock_account(&txn, ctx.account_id).await?;
-    let (used, abandoned) = sums(&txn, ctx.account_id, &ctx.period, Some(metric), cutoff)
-        .await?
-        .remove(&metric)
-        .unwrap_or((0, 0));
-    if abandoned > 0 {
-        delete_abandoned(&txn, ctx.account_id, cutoff).await?;
-    }
-    if enforce && let Err(exceeded) = check_reservation(used, amount, limit) {
-        // Dropping the transaction rolls it back (the abandoned holds stay for the next
-        // try; they no longer count anyway).
-        return Err(ReserveError::Quota(exceeded));
-    }
-    let id = match paidloop_usage::hold_entry(metric, amount) {
-        Some(entry) => {
-            let row = ctx.row(entry, json!({"hold": true}), now);
-            let inserted = ai_usage_events::Entity::insert(row).exec(&txn).await?;
-            Some(inserted.last_insert_id)
-        }
-        None => None,
-    };
-    txn.commit().await?;
-    drop(turn);
-    Ok(Hold {
-        id,
+    let write = LedgerWrite::Reserve {
+        ctx: ctx.clone(),
+        metric,
         amount,
-        used_before: used,
         limit,
-    })
-}
-
-/// The account lock of a reservation.
-async fn lock_account<C: ConnectionTrait>(txn: &C, account_id: i64) -> Result<(), DbErr> {
-    match txn.get_database_backend() {
-        DatabaseBackend::Postgres => {
-            customer_accounts::Entity::find_by_id(account_id)
-                .select_only()
-                .column(customer_accounts::Column::Id)
-                .lock(LockType::Update)
-                .into_tuple::<i64>()
-                .one(txn)
-                .await?;
-        }
-        backend => {
-            // A no-op write takes SQLite's write lock now, not at the hold's insert, so
-            // another process cannot slip a reservation between the sum and the insert.
-            txn.execute_raw(Statement::from_sql_and_values(
-                backend,
-                "UPDATE customer_accounts SET id = id WHERE id = ?",
-                [account_id.into()],
-            ))
-            .await?;
-        }
+        enforce,
+        now,
+    };
+    match state.ledger_groups.write(state, write).await {
+        Ok(Written::Held(hold)) => Ok(hold),
+        Ok(Written::Refused(exceeded)) => Err(ReserveError::Quota(exceeded)),
+        Ok(Written::Done) => Err(ReserveError::Db(ApiError::Internal(
+            "a reservation was answered as a settlement".into(),
+        ))),
+        Err(err) => Err(ReserveError::Db(err)),
     }
-    Ok(())
-}
-
-/// Deletes the account's abandoned holds.
-async fn delete_abandoned<C: ConnectionTrait>(
-    txn: &C,
-    account_id: i64,
-    cutoff: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let deleted = ai_usage_events::Entity::delete_many()
-        .filter(ai_usage_events::Column::CustomerAccountId.eq(account_id))
-        .filter(ai_usage_events::Column::Direction.eq("total"))
-        .filter(ai_usage_events::Column::CreatedAt.lt(cutoff))
-        .exec(txn)
-        .await?;
-    tracing::warn!(
-        account_id,
-        holds = deleted.rows_affected,
-        "deleted abandoned usage holds (their requests never settled)"
-    );
-    Ok(())
 }
 
 /// Replaces the hold with the rows of what was really used, in one transaction.
 pub async fn settle(
     state: &AppState,
     ctx: &RowContext,
-    hold: &Hold,
     usage: Usage,
     metadata: Value,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let rows: Vec<_> = usage
-        .entries()
-        .into_iter()
-        .map(|entry| ctx.row(entry, metadata.clone(), now))
-        .collect();
-    let turn = state.writes.enter().await;
-    let txn = state.db.begin().await?;
-    if let Some(id) = hold.id {
-        ai_usage_events::Entity::delete_by_id(id).exec(&txn).await?;
-    }
-    if !rows.is_empty() {
-        ai_usage_events::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    txn.commit().await?;
-    drop(turn);
-    Ok(())
+    let write = LedgerWrite::Settle {
+        ctx: ctx.clone(),
+        entries: usage.entries(),
+        metadata,
+        now,
+    };
+    state.ledger_groups.write(state, write).await.map(drop)
 }
 
 /// Deletes the hold of a request whose provider call failed: nothing is recorded.
-pub async fn release(state: &AppState, hold: &Hold) -> Result<(), ApiError> {
-    if let Some(id) = hold.id {
-        let turn = state.writes.enter().await;
-        ai_usage_events::Entity::delete_by_id(id)
-            .exec(&state.db)
-            .await?;
-        drop(turn);
+pub async fn release(state: &AppState, ctx: &RowContext, hold: &Hold) -> Result<(), ApiError> {
+    if hold.amount == 0 {
+        // A zero reservation has no row.
+        return Ok(());
     }
-    Ok(())
+    let write = LedgerWrite::Release {
+        request_id: ctx.request_id,
+    };
+    state.ledger_groups.write(state, write).await.map(drop)
 }

@@ -393,7 +393,7 @@ pub async fn complete_chat(
         match provider.chat(&call).await {
             Err(failure) => {
                 tracing::warn!(provider = key.as_str(), error = %failure, "AI chat failed");
-                ledger::release(&state, &hold).await?;
+                ledger::release(&state, &metered.ctx, &hold).await?;
                 Err(ApiError::BadGateway(format!(
                     "The AI provider ({}) failed to answer; nothing was charged.",
                     key.as_str()
@@ -417,7 +417,7 @@ pub async fn complete_chat(
                     "reserved": hold.amount,
                     "max_output_tokens": call.max_output_tokens,
                 });
-                ledger::settle(&state, &metered.ctx, &hold, usage, metadata, Utc::now()).await?;
+                ledger::settle(&state, &metered.ctx, usage, metadata, Utc::now()).await?;
                 Ok((reply, input, output, reported, hold, metered))
             }
         }
@@ -496,7 +496,7 @@ pub async fn generate_images(
         match provider.images(&call).await {
             Err(failure) => {
                 tracing::warn!(provider = key.as_str(), error = %failure, "AI images failed");
-                ledger::release(&state, &hold).await?;
+                ledger::release(&state, &metered.ctx, &hold).await?;
                 Err(ApiError::BadGateway(format!(
                     "The AI provider ({}) failed to generate images; nothing was charged.",
                     key.as_str()
@@ -509,7 +509,7 @@ pub async fn generate_images(
                     "reserved": hold.amount,
                     "size": call.size,
                 });
-                ledger::settle(&state, &metered.ctx, &hold, usage, metadata, Utc::now()).await?;
+                ledger::settle(&state, &metered.ctx, usage, metadata, Utc::now()).await?;
                 Ok((images, usage, hold, metered, call))
             }
         }
