@@ -118,6 +118,17 @@ fn bucket(ctx: &RowContext, metric: Metric) -> Bucket {
     (ctx.account_id, metric, ctx.period.start, ctx.period.end)
 }
 
+/// One row of the grouped sum: account, metric, cycle start and end, the amount used
+/// and the number of abandoned holds.
+type SumRow = (
+    i64,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<i64>,
+    Option<i64>,
+);
+
 fn as_u64(n: Option<i64>) -> u64 {
     u64::try_from(n.unwrap_or(0)).unwrap_or(0)
 }
@@ -141,14 +152,7 @@ async fn sums<C: ConnectionTrait>(
                 .add(ai_usage_events::Column::PeriodEnd.eq(*end)),
         );
     }
-    let rows: Vec<(
-        i64,
-        String,
-        DateTime<Utc>,
-        DateTime<Utc>,
-        Option<i64>,
-        Option<i64>,
-    )> = ai_usage_events::Entity::find()
+    let rows: Vec<SumRow> = ai_usage_events::Entity::find()
         .select_only()
         .column(ai_usage_events::Column::CustomerAccountId)
         .column(ai_usage_events::Column::Metric)
@@ -507,7 +511,7 @@ async fn lock_accounts<C: ConnectionTrait>(
             customer_accounts::Entity::update_many()
                 .col_expr(
                     customer_accounts::Column::Id,
-                    Expr::col(customer_accounts::Column::Id).into(),
+                    Expr::col(customer_accounts::Column::Id),
                 )
                 .filter(customer_accounts::Column::Id.is_in(ids))
                 .exec(txn)
