@@ -76,10 +76,7 @@ pub struct WriteGate(Option<Arc<tokio::sync::Mutex<()>>>);
 impl WriteGate {
     /// A closed gate for SQLite URLs, an open one otherwise.
     pub fn for_url(url: &str) -> Self {
-        Self(
-            url.starts_with("sqlite:")
-                .then(|| Arc::new(tokio::sync::Mutex::new(()))),
-        )
+        Self(is_sqlite(url).then(|| Arc::new(tokio::sync::Mutex::new(()))))
     }
 
     /// Waits for this process's turn to write; hold the guard until the commit.
@@ -89,6 +86,12 @@ impl WriteGate {
             None => None,
         }
     }
+}
+
+/// Whether `url` names a SQLite database, which has one writer at a time (the write
+/// gate and the grouped writes take one turn there).
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
 }
 
 /// The file path of a `sqlite://` URL, without its query string.

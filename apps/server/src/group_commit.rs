@@ -44,6 +44,17 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
         Self::with_turns(max_group, 1)
     }
 
+    /// A queue for a server on `database_url`: one group at a time on SQLite (it has
+    /// one writer), up to `postgres_turns` at once elsewhere.
+    pub fn for_database(database_url: &str, max_group: usize, postgres_turns: usize) -> Self {
+        let turns = if crate::db::is_sqlite(database_url) {
+            1
+        } else {
+            postgres_turns
+        };
+        Self::with_turns(max_group, turns)
+    }
+
     /// A queue that writes up to `turns` groups at once (at least 1).
     pub fn with_turns(max_group: usize, turns: usize) -> Self {
         Self {

@@ -134,7 +134,7 @@ pub fn findings(config: &Config) -> Vec<Finding> {
             message: message.to_owned(),
         });
     };
-    if config.app.database_url.starts_with("sqlite:") {
+    if crate::db::is_sqlite(&config.app.database_url) {
         warn("DATABASE_URL is SQLite: use Postgres (Supabase) to run more than one instance");
     }
     if config.ai.simulator_enabled {

@@ -69,12 +69,11 @@ pub struct PaymentGroups(GroupCommit<PaymentDelivery, Result<Outcome, ApiError>>
 impl PaymentGroups {
     /// The groups of a server on `database_url`.
     pub fn for_url(database_url: &str) -> Self {
-        let turns = if database_url.starts_with("sqlite:") {
-            1
-        } else {
-            POSTGRES_TURNS
-        };
-        Self(GroupCommit::with_turns(MAX_GROUP, turns))
+        Self(GroupCommit::for_database(
+            database_url,
+            MAX_GROUP,
+            POSTGRES_TURNS,
+        ))
     }
 
     /// Processes one delivery (with whatever else is waiting) and answers its outcome.
