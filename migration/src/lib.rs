@@ -14,6 +14,7 @@ mod m20261126_000005_billing_sync_and_outbox;
 mod m20261130_000006_subscription_versions;
 mod m20261130_000007_customer_account_edits;
 mod m20261130_000008_ai_usage_covering_index;
+mod m20261130_000009_ai_usage_totals;
 mod table_def;
 
 /// Every table of the schema, parents before children (the order they are created in).
@@ -40,6 +41,7 @@ pub const TABLES: &[&str] = &[
     "bookings",
     // ai usage
     "ai_usage_events",
+    "ai_usage_totals",
     // billing sync and outbox
     "billing_sync_states",
     "email_outbox",
@@ -60,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_subscription_versions::Migration),
             Box::new(m20261130_000007_customer_account_edits::Migration),
             Box::new(m20261130_000008_ai_usage_covering_index::Migration),
+            Box::new(m20261130_000009_ai_usage_totals::Migration),
         ]
     }
 }

@@ -472,6 +472,59 @@ async fn ai_usage_needs_a_positive_amount_and_a_real_period() {
 }
 
 #[tokio::test]
+async fn usage_totals_start_from_the_ledger_without_its_holds() {
+    on_each_database(|db| async move {
+        // Every migration before the totals, then a ledger with settled rows and a hold.
+        let before_totals = u32::try_from(Migrator::migrations().len() - 1).unwrap();
+        Migrator::up(&db, Some(before_totals)).await.expect("up");
+        let (profile, _) = seed_product(&db, "user_a").await;
+        let customer = seed_customer(&db, profile).await;
+        let row = |metric: &str, direction: &str, amount: i64, end: &str| {
+            format!(
+                "INSERT INTO ai_usage_events (request_id, customer_account_id, metric, \
+                 direction, amount, period_start, period_end, created_at) VALUES \
+                 ('0b7c2a52-9d2f-4a43-8a7e-5d2a3c1e0f10', {customer}, '{metric}', \
+                 '{direction}', {amount}, '{NOW}', '{end}', '{NOW}')"
+            )
+        };
+        for sql in [
+            row("tokens", "input", 30, LATER),
+            row("tokens", "output", 12, LATER),
+            row("tokens", "total", 500, LATER),
+            row("images", "output", 2, LATER),
+            row("tokens", "input", 7, "2031-01-01T00:00:00+00:00"),
+        ] {
+            exec(&db, &sql).await.expect("a ledger row");
+        }
+
+        migrated(&db).await;
+        let totals = strings(
+            &db,
+            "SELECT metric || ':' || CAST(used AS TEXT) FROM ai_usage_totals \
+             ORDER BY period_end, metric",
+        )
+        .await;
+        assert_eq!(
+            totals,
+            ["images:2", "tokens:42", "tokens:7"],
+            "holds left out"
+        );
+        assert_unique_violation(
+            exec(
+                &db,
+                &format!(
+                    "INSERT INTO ai_usage_totals (customer_account_id, metric, period_start, \
+                     period_end, used) VALUES ({customer}, 'images', '{NOW}', '{LATER}', 1)"
+                ),
+            )
+            .await,
+            "a second total for one bucket",
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn webhook_events_are_unique_per_provider_and_event_id() {
     on_each_database(|db| async move {
         migrated(&db).await;

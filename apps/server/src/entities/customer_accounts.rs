@@ -77,6 +77,9 @@ pub enum Relation {
     /// The account's metered AI usage.
     #[sea_orm(has_many = "super::ai_usage_events::Entity")]
     AiUsageEvents,
+    /// The account's settled usage per cycle.
+    #[sea_orm(has_many = "super::ai_usage_totals::Entity")]
+    AiUsageTotals,
     /// The account's billing sync state (at most one).
     #[sea_orm(has_one = "super::billing_sync_states::Entity")]
     BillingSyncState,
@@ -127,6 +130,12 @@ impl Related<super::bookings::Entity> for Entity {
 impl Related<super::ai_usage_events::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::AiUsageEvents.def()
+    }
+}
+
+impl Related<super::ai_usage_totals::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::AiUsageTotals.def()
     }
 }
 

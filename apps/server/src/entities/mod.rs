@@ -17,6 +17,7 @@ use sea_orm::entity::prelude::{DateTimeUtc, Uuid};
 use sea_orm::{ActiveValue, Set};
 
 pub mod ai_usage_events;
+pub mod ai_usage_totals;
 pub mod billing_sync_states;
 pub mod bookings;
 pub mod customer_accounts;
@@ -39,6 +40,7 @@ pub mod webhook_events;
 /// The entities under their row's singular name, for `use crate::entities::prelude::*`.
 pub mod prelude {
     pub use super::ai_usage_events::Entity as AiUsageEvent;
+    pub use super::ai_usage_totals::Entity as AiUsageTotal;
     pub use super::billing_sync_states::Entity as BillingSyncState;
     pub use super::bookings::Entity as Booking;
     pub use super::customer_accounts::Entity as CustomerAccount;

@@ -31,20 +31,18 @@ fn per_chat() -> u64 {
     input + MAX_OUTPUT
 }
 
-async fn account_total(app: &crate::helpers::TestApp, user: &str) -> i64 {
+/// `SUM(column)` of `table`'s rows of `user`'s account.
+async fn account_sum(app: &crate::helpers::TestApp, user: &str, table: &str, column: &str) -> i64 {
     let backend = app.db.get_database_backend();
-    let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => {
-            "SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) AS n FROM ai_usage_events e \
-             JOIN customer_accounts a ON a.id = e.customer_account_id \
-             JOIN profiles p ON p.id = a.profile_id WHERE p.clerk_user_id = $1"
-        }
-        _ => {
-            "SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) AS n FROM ai_usage_events e \
-             JOIN customer_accounts a ON a.id = e.customer_account_id \
-             JOIN profiles p ON p.id = a.profile_id WHERE p.clerk_user_id = ?"
-        }
+    let placeholder = match backend {
+        sea_orm::DatabaseBackend::Postgres => "$1",
+        _ => "?",
     };
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(e.{column}), 0) AS BIGINT) AS n FROM {table} e \
+         JOIN customer_accounts a ON a.id = e.customer_account_id \
+         JOIN profiles p ON p.id = a.profile_id WHERE p.clerk_user_id = {placeholder}"
+    );
     app.db
         .query_one_raw(Statement::from_sql_and_values(backend, sql, [user.into()]))
         .await
@@ -52,6 +50,18 @@ async fn account_total(app: &crate::helpers::TestApp, user: &str) -> i64 {
         .unwrap()
         .try_get("", "n")
         .unwrap()
+}
+
+/// What `user`'s ledger records, after checking that the running totals the quota
+/// check reads say the same.
+async fn account_total(app: &crate::helpers::TestApp, user: &str) -> i64 {
+    let recorded = account_sum(app, user, "ai_usage_events", "amount").await;
+    let running = account_sum(app, user, "ai_usage_totals", "used").await;
+    assert_eq!(
+        running, recorded,
+        "{user}: running totals against the ledger"
+    );
+    recorded
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,5 +183,10 @@ async fn a_chat_whose_ledger_row_is_refused_fails_alone() {
     assert!(
         rows.iter().all(|row| row.3.get("hold").is_none()),
         "{rows:?}"
+    );
+    assert_eq!(
+        account_total(&app, user).await,
+        total(&rows, "tokens"),
+        "the refused chat left nothing in the running totals either"
     );
 }

@@ -8,28 +8,32 @@
 //! [`paidloop_usage::HOLD_LIFETIME_IN_TIMEOUTS`] provider timeouts and is deleted by the
 //! next reservation of that account.
 //!
+//! The quota check does not sum the ledger: `ai_usage_totals` keeps, per account,
+//! metric and cycle, the amount settled so far, changed in the same transaction as the
+//! ledger rows it adds up, so the check reads one row plus the cycle's live holds
+//! (a partial index keeps those few rows apart from the rest).
+//!
 //! Every request of an account writes the ledger twice (reserve, settle), and each write
 //! used to be a transaction queued on the account's lock. The writes are therefore made
 //! in groups (see [`crate::group_commit`]): one transaction per group of waiting
 //! reservations, settlements and releases ([`LedgerGroups`]). It first deletes the holds
-//! of the settlements and releases (one statement), then locks every account with a
-//! reservation in the group (`SELECT … FOR NO KEY UPDATE` in id order on Postgres; on
-//! SQLite this process's write gate plus a write, which takes SQLite's one write lock),
-//! sums the ledger once for every (account, metric, cycle) of the group, decides the
+//! of the settlements and releases (one statement), then adds the settlements to their
+//! buckets' totals and locks every bucket with a reservation in the group (one upsert;
+//! see [`add_to_totals`]), sums the live holds of those buckets, decides the
 //! reservations in arrival order against a running total
 //! ([`paidloop_usage::RunningTotals`]), so two requests never both fit into the same
 //! remainder, and inserts the settled rows and the accepted holds in one statement. A
 //! refused reservation is that caller's answer (429), not a failure of the group; a
 //! group that fails is written again one item at a time, so one bad item fails alone.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use paidloop_usage::{
     LedgerEntry, Metric, QuotaExceeded, RunningTotals, SubscriptionPeriod, Usage, UsagePeriod,
     resolve_usage_period,
 };
-use sea_orm::sea_query::{Condition, Expr, LockType};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -37,7 +41,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::entities::{ai_usage_events, customer_accounts, subscriptions};
+use crate::entities::{ai_usage_events, ai_usage_totals, customer_accounts, subscriptions};
 use crate::error::ApiError;
 use crate::group_commit::{GroupCommit, GroupWrite, write_or_retry_alone};
 use crate::state::AppState;
@@ -87,30 +91,6 @@ pub async fn current_period<C: ConnectionTrait>(
     Ok(period)
 }
 
-/// `SUM(CASE WHEN <abandoned hold> THEN if_abandoned ELSE otherwise END)`, as a
-/// BIGINT on both databases (Postgres sums BIGINTs into NUMERIC). A hold (direction
-/// `total`) is abandoned when created before `cutoff`. It reads only columns of the
-/// `aiuse_cust_metric_period_cover` index, so the sum never touches the table.
-fn sum_over(
-    backend: DatabaseBackend,
-    cutoff: DateTime<Utc>,
-    if_abandoned: &str,
-    otherwise: &str,
-) -> Expr {
-    // sea-query numbers a custom expression's own values `$1…` on Postgres, `?` elsewhere.
-    let placeholder = match backend {
-        DatabaseBackend::Postgres => "$1",
-        _ => "?",
-    };
-    Expr::cust_with_values(
-        format!(
-            "CAST(SUM(CASE WHEN direction = 'total' AND created_at < {placeholder} \
-             THEN {if_abandoned} ELSE {otherwise} END) AS BIGINT)"
-        ),
-        [cutoff],
-    )
-}
-
 /// A quota bucket: an account's metric in one cycle (start, end).
 type Bucket = (i64, Metric, DateTime<Utc>, DateTime<Utc>);
 
@@ -118,9 +98,38 @@ fn bucket(ctx: &RowContext, metric: Metric) -> Bucket {
     (ctx.account_id, metric, ctx.period.start, ctx.period.end)
 }
 
-/// One row of the grouped sum: account, metric, cycle start and end, the amount used
-/// and the number of abandoned holds.
-type SumRow = (
+fn as_u64(n: Option<i64>) -> u64 {
+    u64::try_from(n.unwrap_or(0)).unwrap_or(0)
+}
+
+fn as_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Rows of `buckets`, in either table (both name the bucket's columns alike).
+fn in_buckets<'a>(buckets: impl IntoIterator<Item = &'a Bucket>) -> Condition {
+    let mut any = Condition::any();
+    for (account, metric, start, end) in buckets {
+        any = any.add(
+            Condition::all()
+                .add(Expr::col("customer_account_id").eq(*account))
+                .add(Expr::col("metric").eq(metric.as_str()))
+                .add(Expr::col("period_start").eq(*start))
+                .add(Expr::col("period_end").eq(*end)),
+        );
+    }
+    any
+}
+
+/// Holds only, written so that both databases use the holds' partial index
+/// (`aiuse_holds`): its condition must appear as written, not as a bound parameter.
+fn holds_only() -> Expr {
+    Expr::cust("direction = 'total'")
+}
+
+/// One row of the holds' grouped sum: the bucket, the amount its live holds reserve and
+/// the number of abandoned holds.
+type HoldSumRow = (
     i64,
     String,
     DateTime<Utc>,
@@ -129,39 +138,39 @@ type SumRow = (
     Option<i64>,
 );
 
-fn as_u64(n: Option<i64>) -> u64 {
-    u64::try_from(n.unwrap_or(0)).unwrap_or(0)
-}
-
-/// Per bucket: the amount used (live holds included, abandoned ones not), and how many
-/// abandoned holds there are. One grouped query on the ledger's
-/// `(account, metric, period)` index for all of them; a bucket with no rows is absent.
-async fn sums<C: ConnectionTrait>(
+/// Per bucket: what its live holds reserve, and how many of its holds are abandoned
+/// (created before `cutoff`). One grouped statement on the holds' partial index, which
+/// holds one row per request in flight; a bucket with no holds is absent.
+async fn hold_sums<C: ConnectionTrait>(
     db: &C,
     buckets: &BTreeSet<Bucket>,
     cutoff: DateTime<Utc>,
 ) -> Result<HashMap<Bucket, (u64, u64)>, ApiError> {
-    let backend = db.get_database_backend();
-    let mut any = Condition::any();
-    for (account, metric, start, end) in buckets {
-        any = any.add(
-            Condition::all()
-                .add(ai_usage_events::Column::CustomerAccountId.eq(*account))
-                .add(ai_usage_events::Column::Metric.eq(metric.as_str()))
-                .add(ai_usage_events::Column::PeriodStart.eq(*start))
-                .add(ai_usage_events::Column::PeriodEnd.eq(*end)),
-        );
-    }
-    let rows: Vec<SumRow> = ai_usage_events::Entity::find()
+    // sea-query numbers a custom expression's own values `$1…` on Postgres, `?` elsewhere.
+    let placeholder = match db.get_database_backend() {
+        DatabaseBackend::Postgres => "$1",
+        _ => "?",
+    };
+    // Postgres sums BIGINTs into NUMERIC: cast back.
+    let sum = |if_abandoned: &str, otherwise: &str| {
+        Expr::cust_with_values(
+            format!(
+                "CAST(SUM(CASE WHEN created_at < {placeholder} \
+                 THEN {if_abandoned} ELSE {otherwise} END) AS BIGINT)"
+            ),
+            [cutoff],
+        )
+    };
+    let rows: Vec<HoldSumRow> = ai_usage_events::Entity::find()
         .select_only()
         .column(ai_usage_events::Column::CustomerAccountId)
         .column(ai_usage_events::Column::Metric)
         .column(ai_usage_events::Column::PeriodStart)
         .column(ai_usage_events::Column::PeriodEnd)
-        // What counts: everything but abandoned holds; and how many of those there are.
-        .expr_as(sum_over(backend, cutoff, "0", "amount"), "used")
-        .expr_as(sum_over(backend, cutoff, "1", "0"), "abandoned")
-        .filter(any)
+        .expr_as(sum("0", "amount"), "live")
+        .expr_as(sum("1", "0"), "abandoned")
+        .filter(holds_only())
+        .filter(in_buckets(buckets))
         .group_by(ai_usage_events::Column::CustomerAccountId)
         .group_by(ai_usage_events::Column::Metric)
         .group_by(ai_usage_events::Column::PeriodStart)
@@ -170,45 +179,106 @@ async fn sums<C: ConnectionTrait>(
         .all(db)
         .await?;
     let mut found = HashMap::with_capacity(rows.len());
-    for (account, metric, start, end, used, abandoned) in rows {
-        let metric = Metric::parse(&metric)
-            .map_err(|err| ApiError::Internal(format!("ledger metric: {err}")))?;
-        let key = (account, metric, start, end);
+    for (account, metric, start, end, live, abandoned) in rows {
+        let key = (account, parse_metric(&metric)?, start, end);
         // A sum that matches no bucket asked for would leave that bucket counted as
         // empty: refuse the group rather than let it overspend.
         if !buckets.contains(&key) {
             return Err(ApiError::Internal(format!(
-                "a ledger sum came back for a cycle not asked for: {key:?}"
+                "a hold sum came back for a cycle not asked for: {key:?}"
             )));
         }
-        found.insert(key, (as_u64(used), as_u64(abandoned)));
+        found.insert(key, (as_u64(live), as_u64(abandoned)));
     }
     Ok(found)
 }
 
-/// Used per metric in `period`, abandoned holds left out (the usage summary).
+fn parse_metric(metric: &str) -> Result<Metric, ApiError> {
+    Metric::parse(metric).map_err(|err| ApiError::Internal(format!("ledger metric: {err}")))
+}
+
+/// Adds `settled` to each bucket's running total (creating the rows a new cycle needs)
+/// and answers every bucket's new total. One statement, which also locks the buckets'
+/// rows until the transaction ends: on Postgres a concurrent group waits for this one
+/// to commit before it reads or adds to the same buckets; on SQLite it is a write, so
+/// it takes the database's one write lock now. Buckets are written in their sort order,
+/// so concurrent groups never wait for each other in a cycle.
+async fn add_to_totals<C: ConnectionTrait>(
+    txn: &C,
+    settled: &BTreeMap<Bucket, u64>,
+) -> Result<HashMap<Bucket, u64>, ApiError> {
+    let rows = settled
+        .iter()
+        .map(
+            |((account, metric, start, end), amount)| ai_usage_totals::ActiveModel {
+                customer_account_id: Set(*account),
+                metric: Set(metric.as_str().to_owned()),
+                period_start: Set(*start),
+                period_end: Set(*end),
+                used: Set(as_i64(*amount)),
+                ..Default::default()
+            },
+        );
+    let totals = ai_usage_totals::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                ai_usage_totals::Column::CustomerAccountId,
+                ai_usage_totals::Column::Metric,
+                ai_usage_totals::Column::PeriodStart,
+                ai_usage_totals::Column::PeriodEnd,
+            ])
+            .value(
+                ai_usage_totals::Column::Used,
+                Expr::cust("ai_usage_totals.used + excluded.used"),
+            )
+            .to_owned(),
+        )
+        .exec_with_returning(txn)
+        .await?;
+    totals
+        .into_iter()
+        .map(|row| {
+            let key = (
+                row.customer_account_id,
+                parse_metric(&row.metric)?,
+                row.period_start,
+                row.period_end,
+            );
+            Ok((key, as_u64(Some(row.used))))
+        })
+        .collect()
+}
+
+/// Used per metric in `period`: the settled totals plus live holds (the usage summary).
+/// Two statements.
 pub async fn used_by_metric<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     period: &UsagePeriod,
     cutoff: DateTime<Utc>,
-) -> Result<HashMap<Metric, u64>, DbErr> {
-    let backend = db.get_database_backend();
-    let rows: Vec<(String, Option<i64>)> = ai_usage_events::Entity::find()
+) -> Result<HashMap<Metric, u64>, ApiError> {
+    let totals: Vec<(String, i64)> = ai_usage_totals::Entity::find()
         .select_only()
-        .column(ai_usage_events::Column::Metric)
-        .expr_as(sum_over(backend, cutoff, "0", "amount"), "used")
-        .filter(ai_usage_events::Column::CustomerAccountId.eq(account_id))
-        .filter(ai_usage_events::Column::PeriodStart.eq(period.start))
-        .filter(ai_usage_events::Column::PeriodEnd.eq(period.end))
-        .group_by(ai_usage_events::Column::Metric)
+        .column(ai_usage_totals::Column::Metric)
+        .column(ai_usage_totals::Column::Used)
+        .filter(ai_usage_totals::Column::CustomerAccountId.eq(account_id))
+        .filter(ai_usage_totals::Column::PeriodStart.eq(period.start))
+        .filter(ai_usage_totals::Column::PeriodEnd.eq(period.end))
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
+    let mut used = HashMap::with_capacity(Metric::ALL.len());
+    for (metric, amount) in totals {
+        used.insert(parse_metric(&metric)?, as_u64(Some(amount)));
+    }
+    let buckets: BTreeSet<Bucket> = Metric::ALL
         .into_iter()
-        .filter_map(|(metric, used)| Some((Metric::parse(&metric).ok()?, as_u64(used))))
-        .collect())
+        .map(|metric| (account_id, metric, period.start, period.end))
+        .collect();
+    for ((_, metric, ..), (live, _)) in hold_sums(db, &buckets, cutoff).await? {
+        *used.entry(metric).or_default() += live;
+    }
+    Ok(used)
 }
 
 /// What a ledger row is about, beyond its amount.
@@ -383,28 +453,44 @@ async fn write_group<C: ConnectionTrait>(
             LedgerWrite::Reserve { .. } => None,
         })
         .collect();
-    let wrote = !finished.is_empty();
-    if wrote {
+    if !finished.is_empty() {
         ai_usage_events::Entity::delete_many()
-            .filter(ai_usage_events::Column::Direction.eq("total"))
+            .filter(holds_only())
             .filter(ai_usage_events::Column::RequestId.is_in(finished))
             .exec(txn)
             .await?;
     }
 
-    let mut totals = RunningTotals::default();
-    let buckets: BTreeSet<Bucket> = writes
-        .iter()
-        .filter_map(|write| match write {
-            LedgerWrite::Reserve { ctx, metric, .. } => Some(bucket(ctx, *metric)),
-            _ => None,
-        })
-        .collect();
-    if !buckets.is_empty() {
-        let accounts: BTreeSet<i64> = buckets.iter().map(|(account, ..)| *account).collect();
-        lock_accounts(txn, &accounts, wrote).await?;
-        let sums = sums(txn, &buckets, cutoff).await?;
-        let abandoned: BTreeSet<i64> = sums
+    // What this group's settlements add to each bucket, and the buckets its
+    // reservations are decided in (added to with zero, which locks them).
+    let mut settled: BTreeMap<Bucket, u64> = BTreeMap::new();
+    let mut reserving: BTreeSet<Bucket> = BTreeSet::new();
+    for write in writes {
+        match write {
+            LedgerWrite::Settle { ctx, entries, .. } => {
+                for entry in entries {
+                    let total = settled.entry(bucket(ctx, entry.metric)).or_default();
+                    *total = total.saturating_add(entry.amount);
+                }
+            }
+            LedgerWrite::Reserve { ctx, metric, .. } => {
+                settled.entry(bucket(ctx, *metric)).or_default();
+                reserving.insert(bucket(ctx, *metric));
+            }
+            LedgerWrite::Release { .. } => {}
+        }
+    }
+    let mut used = if settled.is_empty() {
+        HashMap::new()
+    } else {
+        add_to_totals(txn, &settled).await?
+    };
+    if !reserving.is_empty() {
+        // Read after the totals' rows are locked: every hold committed before this
+        // group took them is seen (each statement reads what is committed when it
+        // starts), and no other group adds one until this one commits.
+        let holds = hold_sums(txn, &reserving, cutoff).await?;
+        let abandoned: BTreeSet<i64> = holds
             .iter()
             .filter(|(_, (_, abandoned))| *abandoned > 0)
             .map(|((account, ..), _)| *account)
@@ -412,21 +498,12 @@ async fn write_group<C: ConnectionTrait>(
         if !abandoned.is_empty() {
             delete_abandoned(txn, abandoned, cutoff).await?;
         }
-        totals = RunningTotals::new(
-            sums.into_iter()
-                .map(|(bucket, (used, _))| (bucket, used))
-                .collect(),
-        );
-        // This group's settlements are spent already: their holds left the sum above,
-        // their rows are inserted below.
-        for write in writes {
-            if let LedgerWrite::Settle { ctx, entries, .. } = write {
-                for entry in entries {
-                    totals.add(bucket(ctx, entry.metric), entry.amount);
-                }
-            }
+        for (key, (live, _)) in holds {
+            let total = used.entry(key).or_default();
+            *total = total.saturating_add(live);
         }
     }
+    let mut totals = RunningTotals::new(used);
 
     let mut rows = Vec::new();
     let mut written = Vec::with_capacity(writes.len());
@@ -476,50 +553,6 @@ async fn write_group<C: ConnectionTrait>(
     Ok(written)
 }
 
-/// Locks the accounts of a group's reservations, so no other transaction reserves for
-/// them until this one commits.
-///
-/// Postgres: `FOR NO KEY UPDATE`, in id order (concurrent groups never deadlock).
-/// Not `FOR UPDATE`: every ledger row inserted takes `FOR KEY SHARE` on its account
-/// (the foreign key), which `FOR UPDATE` would block, so a settlement would wait for
-/// another group's reservation and two groups could wait for each other.
-///
-/// SQLite: this process's write gate is held already; a write takes SQLite's write lock
-/// now, not at the holds' insert, so another process cannot slip a reservation between
-/// the sum and the insert. `wrote` says the transaction holds that lock already.
-async fn lock_accounts<C: ConnectionTrait>(
-    txn: &C,
-    accounts: &BTreeSet<i64>,
-    wrote: bool,
-) -> Result<(), DbErr> {
-    let ids = accounts.iter().copied();
-    match txn.get_database_backend() {
-        DatabaseBackend::Postgres => {
-            customer_accounts::Entity::find()
-                .select_only()
-                .column(customer_accounts::Column::Id)
-                .filter(customer_accounts::Column::Id.is_in(ids))
-                .order_by_asc(customer_accounts::Column::Id)
-                .lock(LockType::NoKeyUpdate)
-                .into_tuple::<i64>()
-                .all(txn)
-                .await?;
-        }
-        _ if wrote => {}
-        _ => {
-            customer_accounts::Entity::update_many()
-                .col_expr(
-                    customer_accounts::Column::Id,
-                    Expr::col(customer_accounts::Column::Id),
-                )
-                .filter(customer_accounts::Column::Id.is_in(ids))
-                .exec(txn)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
 /// Deletes the abandoned holds of `accounts`.
 async fn delete_abandoned<C: ConnectionTrait>(
     txn: &C,
@@ -528,7 +561,7 @@ async fn delete_abandoned<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let deleted = ai_usage_events::Entity::delete_many()
         .filter(ai_usage_events::Column::CustomerAccountId.is_in(accounts.iter().copied()))
-        .filter(ai_usage_events::Column::Direction.eq("total"))
+        .filter(holds_only())
         .filter(ai_usage_events::Column::CreatedAt.lt(cutoff))
         .exec(txn)
         .await?;
