@@ -54,41 +54,41 @@ struct Planned {
     items: Vec<order_items::Model>,
 }
 
-/// Reads the orders' items and their catalog facts (five queries in all) and plans
-/// each order's fulfilment; plans come back in the order of `orders`.
+/// Reads the orders' items with their products and prices (one joined query), the
+/// products' active assets, and the offers of service products when any is bought,
+/// then plans each order's fulfilment; plans come back in the order of `orders`.
 async fn plan_all<C: ConnectionTrait>(
     txn: &C,
     orders: &[orders::Model],
     now: DateTime<Utc>,
 ) -> Result<Vec<Planned>, ApiError> {
     let order_ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
-    let items = order_items::Entity::find()
+    let rows = order_items::Entity::find()
         .filter(order_items::Column::OrderId.is_in(order_ids))
         .order_by_asc(order_items::Column::Id)
+        .find_also_related(products::Entity)
+        .find_also_related(prices::Entity)
         .all(txn)
         .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    let mut products: HashMap<i64, products::Model> = HashMap::new();
+    let mut prices: HashMap<i64, prices::Model> = HashMap::new();
+    for (item, product, price) in rows {
+        if let Some(product) = product {
+            products.entry(product.id).or_insert(product);
+        }
+        if let Some(price) = price {
+            prices.entry(price.id).or_insert(price);
+        }
+        items.push(item);
+    }
     // Distinct ids: most orders of a group buy the same few products, and a list
     // that does not grow with the group keeps the statement's text (and so its
     // prepared form) the same from one group to the next.
-    let product_ids = distinct(items.iter().map(|i| i.product_id));
-    let price_ids = distinct(items.iter().filter_map(|i| i.price_id));
-    let products: HashMap<i64, products::Model> = products::Entity::find()
-        .filter(products::Column::Id.is_in(product_ids.clone()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let prices: HashMap<i64, prices::Model> = prices::Entity::find()
-        .filter(prices::Column::Id.is_in(price_ids))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let product_ids = distinct(products.keys().copied());
     let mut assets: HashMap<i64, Vec<i64>> = HashMap::new();
     for asset in digital_assets::Entity::find()
-        .filter(digital_assets::Column::ProductId.is_in(product_ids.clone()))
+        .filter(digital_assets::Column::ProductId.is_in(product_ids))
         .filter(digital_assets::Column::IsActive.eq(true))
         .order_by_asc(digital_assets::Column::Id)
         .all(txn)
@@ -96,13 +96,23 @@ async fn plan_all<C: ConnectionTrait>(
     {
         assets.entry(asset.product_id).or_default().push(asset.id);
     }
-    let offers: HashMap<i64, service_offers::Model> = service_offers::Entity::find()
-        .filter(service_offers::Column::ProductId.is_in(product_ids))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|o| (o.product_id, o))
-        .collect();
+    let services = distinct(
+        products
+            .values()
+            .filter(|p| p.product_type == ProductType::Service.as_str())
+            .map(|p| p.id),
+    );
+    let offers: HashMap<i64, service_offers::Model> = if services.is_empty() {
+        HashMap::new()
+    } else {
+        service_offers::Entity::find()
+            .filter(service_offers::Column::ProductId.is_in(services))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|o| (o.product_id, o))
+            .collect()
+    };
     let catalog = Catalog {
         products,
         prices,
