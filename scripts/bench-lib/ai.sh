@@ -17,6 +17,10 @@ export BENCH_BODY BENCH_TOKEN="$ESTIMATE_TOKEN"
 run "POST ai/tokens/estimate/ (2 KB)" /api/ai/tokens/estimate/ -s scripts/bench-lib/post_json.lua
 
 CHAT_BODY='{"messages": [{"role": "user", "content": "Write a short product description for a benchmark."}], "max_output_tokens": 64}'
+# One chat first: a user's first metered request syncs billing with Clerk (the stand-in
+# here), once; the row measures chats, not 32 first syncs at once.
+curl -fs -o /dev/null -X POST -H 'content-type: application/json' -H "authorization: Bearer $CHAT_TOKEN" \
+  -d "$CHAT_BODY" "$BASE/api/ai/chat/complete/"
 export BENCH_BODY="$CHAT_BODY" BENCH_TOKEN="$CHAT_TOKEN"
 run "POST ai/chat/complete/ (sim)" /api/ai/chat/complete/ -s scripts/bench-lib/ai_chat.lua
 read -r _ CHAT_REPORTED CHAT_ANSWERS <<<"$(grep '^BENCH_TOKENS' <<<"$LAST_WRK_OUTPUT")"
@@ -24,19 +28,21 @@ read -r _ CHAT_REPORTED CHAT_ANSWERS <<<"$(grep '^BENCH_TOKENS' <<<"$LAST_WRK_OU
 # The ledger against the answers. wrk stops with requests still in flight: the server
 # finishes and records them, but wrk never reads their answers. Every answer of this
 # run reports the same usage (the simulator is deterministic), so the ledger must be
-# the answers' sum plus at most one such amount per connection.
-python3 - "$BASE" "$CHAT_TOKEN" "$CHAT_REPORTED" "$CHAT_ANSWERS" "$CONNECTIONS" <<'PY'
-import json, sys, time, urllib.request
-base, token, reported, answers, connections = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
-time.sleep(1)  # let the last settlements commit
-request = urllib.request.Request(base + "/api/ai/usage/summary/", headers={"authorization": f"Bearer {token}"})
-summary = json.load(urllib.request.urlopen(request, timeout=30))
-ledger = next(b["used"] for b in summary["buckets"] if b["key"] == "tokens")
+# the warm-up's and the answers' sum plus at most one such amount per connection; and
+# the running totals the quota check reads must equal the ledger's rows.
+sleep 1 # let the last settlements commit
+read -r CHAT_LEDGER CHAT_TOTALS <<<"$(python3 scripts/bench-lib/ledger.py "$DB_URL" user_bench_chat)"
+python3 - "$CHAT_LEDGER" "$CHAT_TOTALS" "$CHAT_REPORTED" "$CHAT_ANSWERS" "$CONNECTIONS" <<'PY'
+import sys
+ledger, totals, reported, answers, connections = map(int, sys.argv[1:6])
 per_answer = reported // answers if answers else 0
-extra = ledger - reported
+extra = ledger - reported - per_answer  # the warm-up chat
 if answers == 0 or reported % answers or extra < 0 or extra % per_answer or extra // per_answer > connections:
     sys.exit(f"ledger check FAILED: ledger {ledger} tokens, answers reported {reported} over {answers} answers")
-print(f"ledger check (wrk run): {ledger} tokens = {answers} answers x {per_answer} + {extra // per_answer} requests in flight when wrk stopped")
+if totals != ledger:
+    sys.exit(f"ledger check FAILED: running total {totals} tokens, ledger rows {ledger}")
+print(f"ledger check (wrk run): {ledger} tokens = (1 warm-up + {answers} answers) x {per_answer} + "
+      f"{extra // per_answer} requests in flight when wrk stopped; the running total agrees")
 PY
 
 # An exact check: 2,000 chats over 32 connections, every answer read.
@@ -58,8 +64,20 @@ summary = json.load(urllib.request.urlopen(request, timeout=30))
 ledger = next(b["used"] for b in summary["buckets"] if b["key"] == "tokens")
 if ledger != reported:
     sys.exit(f"ledger check FAILED: ledger {ledger} tokens != {reported} reported by 2,000 answers")
-print(f"ledger check (exact): 2,000 concurrent chats reported {reported} tokens; the ledger holds {ledger}")
+print(f"ledger check (exact): 2,000 concurrent chats reported {reported} tokens; the usage summary says {ledger}")
 PY
+read -r CHECK_LEDGER CHECK_TOTALS <<<"$(python3 scripts/bench-lib/ledger.py "$DB_URL" user_bench_chat_check)"
+CHECK_SUMMARY="$(python3 - "$BASE" "$CHECK_TOKEN" <<'PY'
+import json, sys, urllib.request
+request = urllib.request.Request(sys.argv[1] + "/api/ai/usage/summary/", headers={"authorization": f"Bearer {sys.argv[2]}"})
+print(next(b["used"] for b in json.load(urllib.request.urlopen(request, timeout=30))["buckets"] if b["key"] == "tokens"))
+PY
+)"
+if [ "$CHECK_LEDGER" != "$CHECK_SUMMARY" ] || [ "$CHECK_TOTALS" != "$CHECK_SUMMARY" ]; then
+  echo "ledger check FAILED: ledger rows $CHECK_LEDGER, running total $CHECK_TOTALS, summary $CHECK_SUMMARY" >&2
+  exit 1
+fi
+echo "ledger check (exact): the ledger's rows and the running total both hold $CHECK_LEDGER"
 
 python3 - "${RPS[GET /api/health/]}" "${RPS[POST ai/tokens/estimate/ (2 KB)]}" "${RPS[POST ai/chat/complete/ (sim)]}" <<'PY'
 import sys

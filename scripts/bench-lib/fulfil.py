@@ -6,6 +6,8 @@ usage:
   python3 fulfil.py deliveries DB_URL USER SECRET OUT  # one signed payment per pending order
   python3 fulfil.py check DB_URL USER ANSWERED      # fails unless every fulfilled order has
                                                     # exactly its rows, and >= ANSWERED are
+  python3 fulfil.py drain DB_URL TIMEOUT            # waits until the email outbox has nothing
+                                                    # left to send; prints how long it took
 
 Deliveries are `paymentAttempt.updated` events with status `paid`, shaped as Clerk sends
 them (as `paidloop dev pay` builds them), signed exactly as Svix does, one per line:
@@ -117,6 +119,24 @@ def check(db_url: str, user: str, answered: int) -> None:
         sys.exit(1)
 
 
+def drain(db_url: str, timeout: float) -> None:
+    """Waits for the email worker to deliver what the fulfilment row queued, so that the
+    rows after it measure their own work, not the worker's; fails after TIMEOUT s."""
+    started = time.monotonic()
+    unsent = "SELECT count(*) FROM email_outbox WHERE status IN ('pending', 'sending')"
+    queued = int(query(db_url, unsent)[0][0])
+    while True:
+        left = int(query(db_url, unsent)[0][0])
+        took = time.monotonic() - started
+        if left == 0:
+            rate = f", {queued / took:.0f}/s" if took > 0 and queued else ""
+            print(f"email worker: delivered the {queued} queued emails in {took:.1f} s{rate}")
+            return
+        if took > timeout:
+            sys.exit(f"email worker: {left} of {queued} emails still unsent after {timeout:.0f} s")
+        time.sleep(0.5)
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "pending":
@@ -125,5 +145,7 @@ if __name__ == "__main__":
         deliveries(*args)
     elif command == "check":
         check(args[0], args[1], int(args[2]))
+    elif command == "drain":
+        drain(args[0], float(args[1]))
     else:
         sys.exit(__doc__)
