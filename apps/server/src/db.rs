@@ -7,11 +7,14 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
-/// Each SQLite connection's page cache (`PRAGMA cache_size`; negative = KiB): 1 MiB
+/// Each SQLite connection's page cache (`PRAGMA cache_size`; negative = KiB): 128 KiB
 /// instead of SQLite's 2 MiB. Every connection of the pool keeps its own cache on its
 /// own thread's heap, so the default cost 20 MiB of a 10-connection pool; the
-/// operating system's file cache still holds the whole database.
-const SQLITE_PAGE_CACHE: &str = "-1024";
+/// operating system's file cache still holds the whole database, so a page that is not
+/// cached costs one read of memory. Measured over whole SQLite bench runs: the
+/// fulfilment row peaked at 56 MB with 128 KiB against 67 MB with 1 MiB, with the same
+/// requests/s on every row.
+const SQLITE_PAGE_CACHE: &str = "-128";
 
 /// Prepared statements each SQLite connection keeps (sqlx's default is 100). Grouped
 /// writes are multi-row statements whose text changes with the group's size, each a
