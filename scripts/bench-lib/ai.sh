@@ -45,11 +45,14 @@ print(f"ledger check (wrk run): {ledger} tokens = (1 warm-up + {answers} answers
       f"{extra // per_answer} requests in flight when wrk stopped; the running total agrees")
 PY
 
-# An exact check: 2,000 chats over 32 connections, every answer read.
-python3 - "$BASE" "$CHECK_TOKEN" "$CHAT_BODY" <<'PY'
+# An exact check: 2,000 chats over 32 connections, every answer read; the usage summary,
+# the ledger's rows and the running total must each hold exactly what they reported.
+python3 - "$BASE" "$CHECK_TOKEN" "$CHAT_BODY" "$DB_URL" <<'PY'
 import json, sys, urllib.request
 from concurrent.futures import ThreadPoolExecutor
-base, token, chat = sys.argv[1:4]
+sys.path.insert(0, "scripts/bench-lib")
+import ledger as usage_ledger
+base, token, chat, db_url = sys.argv[1:5]
 headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
 def one(i):
     body = json.loads(chat)
@@ -61,23 +64,14 @@ with ThreadPoolExecutor(32) as pool:
     reported = sum(pool.map(one, range(2000)))
 request = urllib.request.Request(base + "/api/ai/usage/summary/", headers={"authorization": f"Bearer {token}"})
 summary = json.load(urllib.request.urlopen(request, timeout=30))
-ledger = next(b["used"] for b in summary["buckets"] if b["key"] == "tokens")
-if ledger != reported:
-    sys.exit(f"ledger check FAILED: ledger {ledger} tokens != {reported} reported by 2,000 answers")
-print(f"ledger check (exact): 2,000 concurrent chats reported {reported} tokens; the usage summary says {ledger}")
+said = next(b["used"] for b in summary["buckets"] if b["key"] == "tokens")
+rows, totals = usage_ledger.sums(db_url, "user_bench_chat_check")
+if not said == rows == totals == reported:
+    sys.exit(f"ledger check FAILED: {reported} reported by 2,000 answers; summary {said}, "
+             f"ledger rows {rows}, running total {totals}")
+print(f"ledger check (exact): 2,000 concurrent chats reported {reported} tokens; the usage summary, "
+      f"the ledger's rows and the running total each hold {rows}")
 PY
-read -r CHECK_LEDGER CHECK_TOTALS <<<"$(python3 scripts/bench-lib/ledger.py "$DB_URL" user_bench_chat_check)"
-CHECK_SUMMARY="$(python3 - "$BASE" "$CHECK_TOKEN" <<'PY'
-import json, sys, urllib.request
-request = urllib.request.Request(sys.argv[1] + "/api/ai/usage/summary/", headers={"authorization": f"Bearer {sys.argv[2]}"})
-print(next(b["used"] for b in json.load(urllib.request.urlopen(request, timeout=30))["buckets"] if b["key"] == "tokens"))
-PY
-)"
-if [ "$CHECK_LEDGER" != "$CHECK_SUMMARY" ] || [ "$CHECK_TOTALS" != "$CHECK_SUMMARY" ]; then
-  echo "ledger check FAILED: ledger rows $CHECK_LEDGER, running total $CHECK_TOTALS, summary $CHECK_SUMMARY" >&2
-  exit 1
-fi
-echo "ledger check (exact): the ledger's rows and the running total both hold $CHECK_LEDGER"
 
 python3 - "${RPS[GET /api/health/]}" "${RPS[POST ai/tokens/estimate/ (2 KB)]}" "${RPS[POST ai/chat/complete/ (sim)]}" <<'PY'
 import sys

@@ -91,8 +91,8 @@ impl<K: Eq + Hash> RunningTotals<K> {
         self.used.get(key).copied().unwrap_or(0)
     }
 
-    /// Counts `amount` that is already spent (a settlement written with the group),
-    /// whatever the limit.
+    /// Counts `amount` that is already spent or held (a settlement written with the
+    /// group, another request's live hold), whatever the limit.
     pub fn add(&mut self, key: K, amount: u64) {
         let used = self.used.entry(key).or_insert(0);
         *used = used.saturating_add(amount);

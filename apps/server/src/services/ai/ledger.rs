@@ -489,11 +489,11 @@ async fn write_group<C: ConnectionTrait>(
             LedgerWrite::Release { .. } => {}
         }
     }
-    let mut used = if settled.is_empty() {
+    let mut totals = RunningTotals::new(if settled.is_empty() {
         HashMap::new()
     } else {
         add_to_totals(txn, &settled).await?
-    };
+    });
     if !reserving.is_empty() {
         // Read after the totals' rows are locked: every hold committed before this
         // group took them is seen (each statement reads what is committed when it
@@ -508,11 +508,9 @@ async fn write_group<C: ConnectionTrait>(
             delete_abandoned(txn, abandoned, cutoff).await?;
         }
         for (key, (live, _)) in holds {
-            let total = used.entry(key).or_default();
-            *total = total.saturating_add(live);
+            totals.add(key, live);
         }
     }
-    let mut totals = RunningTotals::new(used);
 
     let mut rows = Vec::new();
     let mut written = Vec::with_capacity(writes.len());
