@@ -12,8 +12,12 @@ use paidloop_server::entities::email_outbox;
 use paidloop_server::services::email::eml_outbox::EmlOutbox;
 use paidloop_server::services::email::message::Email;
 use paidloop_server::services::email::transport::{EmailTransport, SendError};
-use paidloop_server::services::email::worker::{OutboxWorker, WorkerPolicy};
-use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
+use paidloop_server::services::email::worker::{
+    OutboxWorker, WorkerPolicy, claim, claim_statement,
+};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, QueryOrder, Set, Statement,
+};
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -346,5 +350,93 @@ async fn a_purchase_leaves_a_rendered_eml_file_in_the_outbox() {
             .contains("- Guide <Deluxe> & Co x2 (USD 38.00)"),
         "{}",
         queued.text_body
+    );
+}
+
+/// The plan of `claim_statement` on the test database, one line per plan row.
+async fn claim_plan(app: &TestApp) -> String {
+    let backend = app.db.get_database_backend();
+    let claim = claim_statement(backend, &fast_policy(), Utc::now());
+    let (explain, detail_column) = match backend {
+        DbBackend::Postgres => ("EXPLAIN ", 0),
+        _ => ("EXPLAIN QUERY PLAN ", 3),
+    };
+    let explained = Statement::from_sql_and_values(
+        backend,
+        format!("{explain}{}", claim.sql),
+        claim.values.map(|values| values.0).unwrap_or_default(),
+    );
+    let rows = app.db.query_all_raw(explained).await.expect("explain");
+    rows.iter()
+        .map(|row| {
+            row.try_get_by_index::<String>(detail_column)
+                .expect("plan text")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_reads_the_due_index_in_order_instead_of_sorting_the_backlog() {
+    let app = TestApp::spawn().await;
+    // A backlog as a burst of sales leaves it: thousands sent, thousands waiting.
+    let now = Utc::now();
+    for chunk in 0..8 {
+        let rows = (0..500).map(|n| {
+            let key = chunk * 500 + n;
+            email_outbox::ActiveModel {
+                kind: Set("order_fulfilled".into()),
+                dedupe_key: Set(Some(format!("backlog-{key}"))),
+                to_email: Set("buyer@example.com".into()),
+                from_email: Set(String::new()),
+                subject: Set("Your order".into()),
+                text_body: Set("Thanks".into()),
+                html_body: Set(String::new()),
+                status: Set(if key % 2 == 0 { "sent" } else { "pending" }.into()),
+                attempts: Set(0),
+                last_error: Set(String::new()),
+                next_attempt_at: Set(now - chrono::Duration::seconds(key)),
+                sent_at: Set(None),
+                metadata: Set(json!({})),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        });
+        email_outbox::Entity::insert_many(rows)
+            .exec(&app.db)
+            .await
+            .expect("backlog");
+    }
+    if app.db.get_database_backend() == DbBackend::Postgres {
+        app.db
+            .execute_unprepared("ANALYZE email_outbox")
+            .await
+            .expect("analyze");
+    }
+
+    let plan = claim_plan(&app).await;
+    assert!(plan.contains("email_outbox_due_idx"), "claim plan:\n{plan}");
+    assert!(
+        !plan.contains("Sort") && !plan.contains("TEMP B-TREE"),
+        "the claim sorts its candidates:\n{plan}"
+    );
+
+    // And it takes the oldest due rows (RETURNING gives them in no set order).
+    let claimed = claim(&app.db, &fast_policy(), now).await.expect("claim");
+    let mut keys: Vec<_> = claimed
+        .iter()
+        .filter_map(|r| r.dedupe_key.clone())
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "backlog-3991",
+            "backlog-3993",
+            "backlog-3995",
+            "backlog-3997",
+            "backlog-3999"
+        ]
     );
 }

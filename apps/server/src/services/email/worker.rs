@@ -94,7 +94,21 @@ pub async fn claim<C: ConnectionTrait>(
     policy: &WorkerPolicy,
     now: DateTime<Utc>,
 ) -> Result<Vec<email_outbox::Model>, DbErr> {
-    let backend = db.get_database_backend();
+    email_outbox::Entity::find()
+        .from_raw_sql(claim_statement(db.get_database_backend(), policy, now))
+        .all(db)
+        .await
+}
+
+/// The claim as one statement. Its due condition is written exactly as the predicate
+/// of the partial index `email_outbox_due_idx` (`status IN ('pending', 'sending')`,
+/// literals, not parameters), so both databases read the rows through that index in
+/// claim order and stop after a batch, however long the backlog.
+pub fn claim_statement(
+    backend: DatabaseBackend,
+    policy: &WorkerPolicy,
+    now: DateTime<Utc>,
+) -> Statement {
     let until = now + chrono::Duration::from_std(policy.claim_for).unwrap_or_default();
     let sql = match backend {
         DatabaseBackend::Postgres => {
@@ -115,12 +129,7 @@ pub async fn claim<C: ConnectionTrait>(
         }
     };
     let limit = i64::try_from(policy.batch).unwrap_or(i64::MAX);
-    let statement =
-        Statement::from_sql_and_values(backend, sql, [until.into(), now.into(), limit.into()]);
-    email_outbox::Entity::find()
-        .from_raw_sql(statement)
-        .all(db)
-        .await
+    Statement::from_sql_and_values(backend, sql, [until.into(), now.into(), limit.into()])
 }
 
 /// The message a row describes; the idempotency key is the row's, so every attempt
