@@ -10,6 +10,7 @@ use migration::{Migrator, MigratorTrait};
 use crate::app::{JWKS_REFETCH_INTERVAL, build_app, build_state};
 use crate::config::deploy::{Severity, findings};
 use crate::config::{Config, DEV_SECRET_KEY};
+use crate::db::PoolPlan;
 use crate::services::email::EmailSettings;
 use crate::services::email::transport::Mailer;
 use crate::services::email::worker::{OutboxWorker, WorkerPolicy};
@@ -147,8 +148,9 @@ fn load() -> Result<Config, String> {
 }
 
 /// Loads and checks the configuration, starts logging, opens the pool (migrating when
-/// `AUTO_MIGRATE`), and builds the state: what `serve` and `worker` share.
-async fn prepare() -> Result<AppState, String> {
+/// `AUTO_MIGRATE`), and builds the state: what `serve` and `worker` share. The pool is
+/// the shared one of the [`PoolPlan`] for `http_workers` (0: no HTTP workers, one pool).
+async fn prepare(http_workers: usize) -> Result<(AppState, PoolPlan), String> {
     let config = load()?;
     let problems = config.startup_problems();
     if !problems.is_empty() {
@@ -163,18 +165,20 @@ async fn prepare() -> Result<AppState, String> {
             "APP_SECRET_KEY is unset: using the fixed development key {DEV_SECRET_KEY:.16}…; never do this in production"
         );
     }
-    let conn = db::connect(
+    let plan = PoolPlan::new(
         &config.app.database_url,
         config.app.database_max_connections,
-    )
-    .await
-    .map_err(|err| format!("cannot open DATABASE_URL: {err}"))?;
+        http_workers,
+    );
+    let conn = db::connect(&config.app.database_url, plan.shared)
+        .await
+        .map_err(|err| format!("cannot open DATABASE_URL: {err}"))?;
     if config.app.auto_migrate {
         db::migrate_up(&conn)
             .await
             .map_err(|err| format!("migrations failed: {err}"))?;
     }
-    build_state(config, conn, JWKS_REFETCH_INTERVAL)
+    Ok((build_state(config, conn, JWKS_REFETCH_INTERVAL)?, plan))
 }
 
 /// The outbox worker over the state's pool and transport, or `None` (with a warning)
@@ -196,7 +200,8 @@ fn outbox_worker(state: &AppState) -> Option<OutboxWorker> {
 }
 
 async fn serve() -> Result<(), String> {
-    let state = prepare().await?;
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let (state, plan) = prepare(workers).await?;
     let addr = (state.config.app.host.clone(), state.config.app.port);
     if state.config.dev_auth_active() {
         tracing::warn!("development sign-in is ON (POST /api/dev/session/)");
@@ -212,7 +217,13 @@ async fn serve() -> Result<(), String> {
     tracing::info!(host = %addr.0, port = addr.1, "paidloop listening");
     // actix stops on SIGTERM/SIGINT, finishing requests in flight; then the worker
     // hands back what it has not sent.
-    let served = match HttpServer::new(move || build_app(state.clone())).bind(addr.clone()) {
+    let served = match HttpServer::new(move || match plan.per_worker {
+        Some(connections) => build_app(state.for_worker(connections)),
+        None => build_app(state.clone()),
+    })
+    .workers(workers)
+    .bind(addr.clone())
+    {
         Ok(server) => server
             .shutdown_timeout(30)
             .run()
@@ -230,7 +241,7 @@ async fn serve() -> Result<(), String> {
 }
 
 async fn worker() -> Result<(), String> {
-    let state = prepare().await?;
+    let (state, _) = prepare(0).await?;
     let worker = outbox_worker(&state).ok_or("email is disabled (EMAIL_BACKEND=disabled)")?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(worker.run(stopped));

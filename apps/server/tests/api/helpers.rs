@@ -39,7 +39,7 @@ pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 pub const UNLIMITED: &str = "1000000/sec";
 
 /// The test's own database, removed when the test ends.
-enum DbGuard {
+pub enum DbGuard {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
@@ -70,7 +70,7 @@ impl Drop for DbGuard {
 }
 
 /// Makes an empty database for one test and returns its URL.
-async fn fresh_database() -> (String, DbGuard) {
+pub async fn fresh_database() -> (String, DbGuard) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("paidloop_t_{}", uuid::Uuid::new_v4().simple());

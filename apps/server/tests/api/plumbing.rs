@@ -207,3 +207,37 @@ async fn cors_allows_the_configured_origin_only() {
             .contains_key("access-control-allow-origin")
     );
 }
+
+/// On Postgres an HTTP worker's own pool opens nothing until it is used, then answers
+/// on the worker's runtime and stays within its share; on SQLite there is no such pool.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_pool_opens_lazily_within_its_share() {
+    use paidloop_server::db::{PoolPlan, worker_pool};
+    use sea_orm::ConnectionTrait;
+
+    let (url, _guard) = crate::helpers::fresh_database().await;
+    let plan = PoolPlan::new(&url, 5, 2);
+    if url.starts_with("sqlite:") {
+        assert_eq!(plan.per_worker, None);
+        return;
+    }
+    assert_eq!(plan.per_worker, Some(2));
+    // An actix worker: a thread of its own with a single-threaded runtime.
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let db = worker_pool(&url, 2).expect("worker pool");
+            let pool = db.get_postgres_connection_pool();
+            assert_eq!(pool.size(), 0, "a worker pool connects on first use");
+            assert_eq!(pool.options().get_max_connections(), 2);
+            db.execute_unprepared("SELECT 1").await.expect("query");
+            assert_eq!(pool.size(), 1);
+            db.close().await.expect("close");
+        });
+    })
+    .join()
+    .expect("the worker thread");
+}
