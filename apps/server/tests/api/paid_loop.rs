@@ -330,7 +330,10 @@ async fn the_order_list_is_the_callers_newest_first_with_a_fixed_query_count() {
         2,
         "a new order shows at once"
     );
-    assert_eq!(for_two, 1, "one statement for orders, items and products");
+    assert_eq!(
+        for_two, 2,
+        "one statement for the orders, one for their items and products"
+    );
 
     // Unchanged, it is served from memory: the cache's generations belong to this
     // app, so nothing another test does can make it read again.
