@@ -440,3 +440,43 @@ async fn a_claim_reads_the_due_index_in_order_instead_of_sorting_the_backlog() {
         ]
     );
 }
+
+/// A claim made while the outbox is empty must not leave Postgres a cached plan for an
+/// empty table: every claim is planned for the table as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_on_postgres_are_planned_for_the_table_as_it_is_now() {
+    let (url, _guard) = crate::helpers::fresh_database().await;
+    if !url.starts_with("postgres") {
+        return;
+    }
+    // One connection, so the prepared claim and the check below share it.
+    let db = paidloop_server::db::connect(&url, 1)
+        .await
+        .expect("connect");
+    paidloop_server::db::migrate_up(&db).await.expect("migrate");
+    // Postgres tries a cached generic plan from the sixth execution of a statement on.
+    for _ in 0..8 {
+        assert!(
+            claim(&db, &fast_policy(), Utc::now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+    let plans = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
+             WHERE statement LIKE 'UPDATE email_outbox SET status = ''sending''%'",
+        ))
+        .await
+        .expect("query")
+        .expect("the claim is a prepared statement");
+    let generic: i64 = plans.try_get_by_index(0).unwrap();
+    let custom: i64 = plans.try_get_by_index(1).unwrap();
+    assert_eq!(
+        (generic, custom),
+        (0, 8),
+        "generic and custom plans of the claim"
+    );
+}
