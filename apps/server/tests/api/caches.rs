@@ -69,7 +69,11 @@ async fn an_order_list_cache_of_zero_reads_the_database_every_time() {
     for _ in 0..3 {
         let before = app.queries();
         orders_of_user_zero(&app).await;
-        assert_eq!(app.queries() - before, 1, "one statement per request");
+        assert_eq!(
+            app.queries() - before,
+            2,
+            "two statements per request: the orders, then their items"
+        );
     }
     app.db
         .execute_unprepared("UPDATE orders SET status = 'canceled'")
