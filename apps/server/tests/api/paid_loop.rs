@@ -330,10 +330,13 @@ async fn the_order_list_is_the_callers_newest_first_with_a_fixed_query_count() {
         2,
         "a new order shows at once"
     );
-    assert_eq!(
-        for_two, 2,
-        "one statement for the orders, one for their items and products"
-    );
+    let statements = match app.db.get_database_backend() {
+        // The orders, then their items and products.
+        sea_orm::DbBackend::Postgres => 2,
+        // Orders, items and products joined.
+        _ => 1,
+    };
+    assert_eq!(for_two, statements, "statements for one order list");
 
     // Unchanged, it is served from memory: the cache's generations belong to this
     // app, so nothing another test does can make it read again.

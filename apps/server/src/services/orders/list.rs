@@ -1,22 +1,25 @@
-//! The buyer's order list in two plain statements, whatever the number of orders.
+//! The buyer's order list in a fixed number of plain statements.
 //!
-//! The orders come first, newest first; then their items, each with its product's
-//! current slug and type, by the order ids just read. Both are read by column position
-//! and folded into [`OrderView`]s here: the entity-relation loader formatted column
-//! aliases for every value of every row, and this list is read often (buyers poll it
-//! while a payment lands).
+//! Rows are read by column position and folded into [`OrderView`]s here: the
+//! entity-relation loader formatted column aliases for every value of every row, and
+//! this list is read often (buyers poll it while a payment lands).
 //!
-//! Why two statements and not one join: Postgres plans a join of three tables afresh
-//! for each buyer whenever the buyers' order counts are uneven (a cached plan could not
-//! know whether this buyer has two orders or two hundred thousand), and that planning
-//! cost more than the reading. Orders by buyer, and items by a list of order ids, are
-//! each planned in a moment or served by a cached plan (the ids are bound as one text,
-//! so that plan fits every buyer). Measured with pgbench on one buyer's 20 orders
-//! among 15,000 (two cores): 8.8k lists/s with the join, 15k with the two statements.
+//! - **SQLite: one statement**, orders joined to their items and each item's product
+//!   (for its current slug and type), newest order first. SQLite plans a statement once,
+//!   when it is prepared, and the join is its cheapest form: each statement is a
+//!   hand-off to the connection's thread.
+//! - **Postgres: two statements**, the orders, then their items by the order ids just
+//!   read. Postgres planned the join afresh for each buyer whenever the buyers' order
+//!   counts are uneven (a cached plan could not know whether this buyer has two orders
+//!   or two hundred thousand), and that planning cost more than the reading. Orders by
+//!   buyer, and items by a list of order ids, are each planned in a moment or served
+//!   by a cached plan (the ids are bound as one text, so that plan fits every buyer).
+//!   Measured with pgbench on one buyer's 20 orders among 15,000 (two cores): 8.8k
+//!   lists/s with the join, 15k with the two statements.
 //!
-//! `LEFT JOIN products` keeps an item whose product is gone (a sold product cannot be
-//! deleted today, but the schema allows it): it shows an empty slug and type, as in
-//! [`OrderView::new`].
+//! `LEFT JOIN`s keep an item whose product is gone and, on SQLite, an order without
+//! items (neither happens today, but the schema allows both): a missing product shows
+//! as an empty slug and type, as in [`OrderView::new`].
 
 use std::collections::HashMap;
 
@@ -30,10 +33,13 @@ const ORDER_COLUMNS: &str = "o.id, o.public_id, o.status, o.currency, o.subtotal
 o.tax_cents, o.total_cents, o.notes, o.clerk_checkout_id, o.external_reference, o.paid_at, \
 o.fulfilled_at, o.created_at, o.updated_at";
 
-/// The item columns, after the order id; [`item`] reads them by position.
-const ITEM_COLUMNS: &str = "i.order_id, i.id, i.product_id, p.slug, p.product_type, \
-i.price_id, i.quantity, i.unit_amount_cents, i.total_amount_cents, i.product_name_snapshot, \
+/// The item columns; [`item`] reads them by position.
+const ITEM_COLUMNS: &str = "i.id, i.product_id, p.slug, p.product_type, i.price_id, \
+i.quantity, i.unit_amount_cents, i.total_amount_cents, i.product_name_snapshot, \
 i.price_name_snapshot, i.metadata, i.created_at, i.updated_at";
+
+/// Where [`ITEM_COLUMNS`] start in a row of the joined statement.
+const ITEMS_AFTER_ORDER: usize = 14;
 
 /// An order row, without its items.
 fn order(row: &QueryResult) -> Result<OrderView, sea_orm::DbErr> {
@@ -56,53 +62,85 @@ fn order(row: &QueryResult) -> Result<OrderView, sea_orm::DbErr> {
     })
 }
 
-/// An item row (columns 1–13; column 0 is its order's id).
-fn item(row: &QueryResult) -> Result<OrderItemView, sea_orm::DbErr> {
-    Ok(OrderItemView {
-        id: row.try_get_by_index(1)?,
-        product: row.try_get_by_index(2)?,
+/// The item whose [`ITEM_COLUMNS`] start at column `at`, or `None` where a `LEFT JOIN`
+/// found no item.
+fn item(row: &QueryResult, at: usize) -> Result<Option<OrderItemView>, sea_orm::DbErr> {
+    let Some(id) = row.try_get_by_index::<Option<i64>>(at)? else {
+        return Ok(None);
+    };
+    Ok(Some(OrderItemView {
+        id,
+        product: row.try_get_by_index(at + 1)?,
         product_slug: row
-            .try_get_by_index::<Option<String>>(3)?
+            .try_get_by_index::<Option<String>>(at + 2)?
             .unwrap_or_default(),
         product_type: row
-            .try_get_by_index::<Option<String>>(4)?
+            .try_get_by_index::<Option<String>>(at + 3)?
             .unwrap_or_default(),
-        price: row.try_get_by_index(5)?,
-        quantity: row.try_get_by_index(6)?,
-        unit_amount_cents: row.try_get_by_index(7)?,
-        total_amount_cents: row.try_get_by_index(8)?,
-        product_name_snapshot: row.try_get_by_index(9)?,
-        price_name_snapshot: row.try_get_by_index(10)?,
-        metadata: row.try_get_by_index(11)?,
-        created_at: row.try_get_by_index(12)?,
-        updated_at: row.try_get_by_index(13)?,
-    })
+        price: row.try_get_by_index(at + 4)?,
+        quantity: row.try_get_by_index(at + 5)?,
+        unit_amount_cents: row.try_get_by_index(at + 6)?,
+        total_amount_cents: row.try_get_by_index(at + 7)?,
+        product_name_snapshot: row.try_get_by_index(at + 8)?,
+        price_name_snapshot: row.try_get_by_index(at + 9)?,
+        metadata: row.try_get_by_index(at + 10)?,
+        created_at: row.try_get_by_index(at + 11)?,
+        updated_at: row.try_get_by_index(at + 12)?,
+    }))
 }
 
-/// The condition "the item's order is one of `ids`", with `ids` bound as one text
-/// (`1,2,3`), so the statement's text, and its cached plan, is the same for every
-/// buyer however many orders they have, and no limit on bound values is ever reached.
-fn order_id_in(backend: DbBackend) -> &'static str {
-    match backend {
-        DbBackend::Postgres => "i.order_id = ANY(string_to_array($1, ',')::bigint[])",
-        _ => "i.order_id IN (SELECT value FROM json_each('[' || ?1 || ']'))",
-    }
-}
-
-/// The caller's orders, newest first, each with its items in id order: two statements
-/// (one when there are no orders).
+/// The caller's orders, newest first, each with its items in id order: one statement
+/// on SQLite, two on Postgres (one when there are no orders).
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     customer_account_id: i64,
 ) -> Result<Vec<OrderView>, ApiError> {
-    let backend = db.get_database_backend();
-    let placeholder = if backend == DbBackend::Postgres {
-        "$1"
-    } else {
-        "?1"
-    };
+    match db.get_database_backend() {
+        DbBackend::Postgres => in_two_statements(db, customer_account_id).await,
+        backend => joined(db, backend, customer_account_id).await,
+    }
+}
+
+/// Orders, items and products in one joined statement (SQLite).
+async fn joined<C: ConnectionTrait>(
+    db: &C,
+    backend: DbBackend,
+    customer_account_id: i64,
+) -> Result<Vec<OrderView>, ApiError> {
     let sql = format!(
-        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.customer_account_id = {placeholder} \
+        "SELECT {ORDER_COLUMNS}, {ITEM_COLUMNS} FROM orders o \
+         LEFT JOIN order_items i ON i.order_id = o.id \
+         LEFT JOIN products p ON p.id = i.product_id WHERE o.customer_account_id = ? \
+         ORDER BY o.created_at DESC, o.id DESC, i.id"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [customer_account_id.into()],
+        ))
+        .await?;
+    let mut orders: Vec<OrderView> = Vec::new();
+    for row in &rows {
+        let id: i64 = row.try_get_by_index(0)?;
+        if orders.last().is_none_or(|last| last.id != id) {
+            orders.push(order(row)?);
+        }
+        if let (Some(item), Some(last)) = (item(row, ITEMS_AFTER_ORDER)?, orders.last_mut()) {
+            last.items.push(item);
+        }
+    }
+    Ok(orders)
+}
+
+/// The orders, then their items by the order ids bound as one text (Postgres).
+async fn in_two_statements<C: ConnectionTrait>(
+    db: &C,
+    customer_account_id: i64,
+) -> Result<Vec<OrderView>, ApiError> {
+    let backend = DbBackend::Postgres;
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.customer_account_id = $1 \
          ORDER BY o.created_at DESC, o.id DESC"
     );
     let rows = db
@@ -123,9 +161,9 @@ pub async fn list<C: ConnectionTrait>(
         .collect::<Vec<_>>()
         .join(",");
     let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM order_items i LEFT JOIN products p ON p.id = i.product_id \
-         WHERE {} ORDER BY i.id",
-        order_id_in(backend)
+        "SELECT i.order_id, {ITEM_COLUMNS} FROM order_items i \
+         LEFT JOIN products p ON p.id = i.product_id \
+         WHERE i.order_id = ANY(string_to_array($1, ',')::bigint[]) ORDER BY i.id"
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, [ids.into()]))
@@ -137,8 +175,8 @@ pub async fn list<C: ConnectionTrait>(
         .collect();
     for row in &rows {
         let order_id: i64 = row.try_get_by_index(0)?;
-        if let Some(&at) = position.get(&order_id) {
-            orders[at].items.push(item(row)?);
+        if let (Some(&at), Some(item)) = (position.get(&order_id), item(row, 1)?) {
+            orders[at].items.push(item);
         }
     }
     Ok(orders)
