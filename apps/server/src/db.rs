@@ -117,30 +117,24 @@ impl PoolPlan {
     /// process without any, such as `paidloop worker`).
     pub fn new(url: &str, max_connections: u32, workers: usize) -> PoolPlan {
         let workers = u32::try_from(workers).unwrap_or(u32::MAX);
-        let per_worker = max_connections
-            .saturating_sub(1)
-            .checked_div(workers)
-            .unwrap_or(0);
+        let one_pool = |shared| PoolPlan {
+            shared,
+            per_worker: None,
+        };
         if is_sqlite(url) {
             let useful = workers.saturating_mul(SQLITE_CONNECTIONS_PER_WORKER);
-            return PoolPlan {
-                shared: if useful == 0 {
-                    max_connections
-                } else {
-                    max_connections.min(useful)
-                },
-                per_worker: None,
-            };
+            return one_pool(if useful == 0 {
+                max_connections
+            } else {
+                max_connections.min(useful)
+            });
         }
-        if per_worker == 0 {
-            return PoolPlan {
-                shared: max_connections,
-                per_worker: None,
-            };
-        }
-        PoolPlan {
-            shared: max_connections - per_worker * workers,
-            per_worker: Some(per_worker),
+        match max_connections.saturating_sub(1).checked_div(workers) {
+            Some(per_worker) if per_worker > 0 => PoolPlan {
+                shared: max_connections - per_worker * workers,
+                per_worker: Some(per_worker),
+            },
+            _ => one_pool(max_connections),
         }
     }
 }

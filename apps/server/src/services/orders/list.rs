@@ -101,6 +101,21 @@ pub async fn list<C: ConnectionTrait>(
     }
 }
 
+/// The rows of `sql`, whose one bound value is the buyer's account id.
+async fn account_rows<C: ConnectionTrait>(
+    db: &C,
+    backend: DbBackend,
+    sql: String,
+    customer_account_id: i64,
+) -> Result<Vec<QueryResult>, sea_orm::DbErr> {
+    db.query_all_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [customer_account_id.into()],
+    ))
+    .await
+}
+
 /// Orders, items and products in one joined statement (SQLite).
 async fn joined<C: ConnectionTrait>(
     db: &C,
@@ -113,13 +128,7 @@ async fn joined<C: ConnectionTrait>(
          LEFT JOIN products p ON p.id = i.product_id WHERE o.customer_account_id = ? \
          ORDER BY o.created_at DESC, o.id DESC, i.id"
     );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [customer_account_id.into()],
-        ))
-        .await?;
+    let rows = account_rows(db, backend, sql, customer_account_id).await?;
     let mut orders: Vec<OrderView> = Vec::new();
     for row in &rows {
         let id: i64 = row.try_get_by_index(0)?;
@@ -143,13 +152,7 @@ async fn in_two_statements<C: ConnectionTrait>(
         "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.customer_account_id = $1 \
          ORDER BY o.created_at DESC, o.id DESC"
     );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [customer_account_id.into()],
-        ))
-        .await?;
+    let rows = account_rows(db, backend, sql, customer_account_id).await?;
     let mut orders = rows.iter().map(order).collect::<Result<Vec<_>, _>>()?;
     if orders.is_empty() {
         return Ok(orders);
