@@ -16,6 +16,7 @@ mod m20261130_000007_customer_account_edits;
 mod m20261130_000008_ai_usage_covering_index;
 mod m20261130_000009_ai_usage_totals;
 mod m20261130_000010_email_outbox_due_index;
+mod m20261130_000011_payment_transactions_unique;
 mod table_def;
 
 /// Every table of the schema, parents before children (the order they are created in).
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_ai_usage_covering_index::Migration),
             Box::new(m20261130_000009_ai_usage_totals::Migration),
             Box::new(m20261130_000010_email_outbox_due_index::Migration),
+            Box::new(m20261130_000011_payment_transactions_unique::Migration),
         ]
     }
 }

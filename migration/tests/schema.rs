@@ -559,6 +559,41 @@ async fn webhook_events_are_unique_per_provider_and_event_id() {
 }
 
 #[tokio::test]
+async fn one_payment_row_per_order_provider_and_payment_id() {
+    on_each_database(|db| async move {
+        migrated(&db).await;
+        let (buyer, _) = seed_product(&db, "user_buyer").await;
+        let customer = seed_customer(&db, buyer).await;
+        let order = insert(
+            &db,
+            &format!(
+                "INSERT INTO orders (public_id, customer_account_id, created_at, updated_at) \
+                 VALUES ('0d6c8a52-1f43-4d7e-8e0b-5b1c2d3e4f50', {customer}, '{NOW}', '{NOW}')"
+            ),
+        )
+        .await;
+        let payment = |provider: &str, id: &str| {
+            format!(
+                "INSERT INTO payment_transactions (order_id, provider, external_id, created_at, \
+                 updated_at) VALUES ({order}, '{provider}', '{id}', '{NOW}', '{NOW}')"
+            )
+        };
+        exec(&db, &payment("clerk", "pay_1")).await.expect("first");
+        assert_unique_violation(
+            exec(&db, &payment("clerk", "pay_1")).await,
+            "the same payment twice",
+        );
+        exec(&db, &payment("clerk", "pay_2"))
+            .await
+            .expect("another payment of the order");
+        exec(&db, &payment("manual", "pay_1"))
+            .await
+            .expect("the same id from another provider");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn sold_products_are_protected_and_profiles_cascade() {
     on_each_database(|db| async move {
         migrated(&db).await;

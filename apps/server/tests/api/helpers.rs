@@ -4,10 +4,10 @@
 //! The database is a SQLite file in a temp folder, or, when `TEST_DATABASE_URL` is set,
 //! a new Postgres database created for this test and dropped afterwards.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::HttpServer;
@@ -169,12 +169,18 @@ impl Spawn {
             .await
             .expect("connect");
         db::migrate_up(&conn).await.expect("migrate");
-        // The server's handle counts its statements, for "no N+1" assertions.
+        // The server's handle counts its statements, for "no N+1" assertions, and
+        // keeps their texts, for assertions on what is prepared.
         let queries = Arc::new(AtomicUsize::new(0));
+        let statements = Arc::new(Mutex::new(HashSet::new()));
         let mut server_conn = conn.clone();
-        let counter = queries.clone();
-        server_conn.set_metric_callback(move |_| {
+        let (counter, texts) = (queries.clone(), statements.clone());
+        server_conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
+            texts
+                .lock()
+                .expect("statement texts")
+                .insert(info.statement.sql.clone());
         });
         let state = build_state(config, server_conn, self.refetch).expect("state");
 
@@ -197,6 +203,7 @@ impl Spawn {
                 .expect("client"),
             db: conn,
             queries,
+            statements,
             clerk,
             handle,
             _guard: guard,
@@ -215,6 +222,7 @@ pub struct TestApp {
     /// The fake Clerk.
     pub clerk: MockServer,
     queries: Arc<AtomicUsize>,
+    statements: Arc<Mutex<HashSet<String>>>,
     handle: ServerHandle,
     _guard: DbGuard,
 }
@@ -269,6 +277,11 @@ impl TestApp {
     /// How many SQL statements the server has run so far.
     pub fn queries(&self) -> usize {
         self.queries.load(Ordering::SeqCst)
+    }
+
+    /// Every distinct SQL text the server has run so far.
+    pub fn statement_texts(&self) -> HashSet<String> {
+        self.statements.lock().expect("statement texts").clone()
     }
 
     /// The full URL of an API path (`/api/...`).

@@ -1,8 +1,9 @@
 //! Payment deliveries processed in groups: a burst of payments for many orders, with
 //! redeliveries and repeated reports, fulfils each order exactly once; one broken
-//! payment in a burst fails alone.
+//! payment in a burst fails alone; on Postgres, a group's statements have the same
+//! texts whatever its size.
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, body};
@@ -169,4 +170,39 @@ async fn one_broken_payment_in_a_burst_fails_alone() {
         .try_get::<String>("", "event_id")
         .unwrap();
     assert_eq!(failed, "msg_mixed_5");
+}
+
+/// On Postgres ids and rows travel as arrays (`paidloop_server::bulk`), so a group of
+/// twelve runs the very statement texts a lone payment ran: each is prepared, parsed
+/// and planned once per connection, not once per group size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_groups_statements_keep_their_texts_whatever_its_size() {
+    let app = TestApp::spawn().await;
+    let price = kit(&app).await;
+    let mut orders = Vec::new();
+    for _ in 0..13 {
+        let created = order(&app, BUYER, price, 1).await;
+        orders.push(created["public_id"].as_str().unwrap().to_owned());
+    }
+    let lone = app
+        .deliver("msg_lone", &payment_attempt(&orders[0], "paid"))
+        .await;
+    assert_eq!(lone.status().as_u16(), 200);
+    let before = app.statement_texts();
+
+    let deliveries: Vec<(String, Value)> = orders[1..]
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (format!("msg_group_{n}"), payment_attempt(id, "paid")))
+        .collect();
+    let answers = burst(&app, &deliveries).await;
+    assert!(answers.iter().all(|(s, _)| *s == 200), "{answers:?}");
+    assert_eq!(app.count("entitlements").await, 13);
+    assert_eq!(app.count("download_grants").await, 26);
+
+    if app.db.get_database_backend() == DbBackend::Postgres {
+        let after = app.statement_texts();
+        let new: Vec<&String> = after.difference(&before).collect();
+        assert!(new.is_empty(), "texts a lone payment did not run: {new:#?}");
+    }
 }

@@ -7,19 +7,21 @@
 //! under a concurrent writer). Concurrent confirmations of one order therefore run one
 //! after the other, and the second finds the order fulfilled and creates nothing.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use paidloop_orders::OrderStatus;
-use sea_orm::sea_query::{CaseStatement, Expr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde_json::Value;
 
 use super::emails::{EmailSettings, FulfilledOrder, queue_order_emails};
 use super::fulfil::fulfil_all;
+use crate::bulk::{self, any_of};
 use crate::entities::{customer_accounts, orders, payment_transactions, profiles};
 use crate::error::ApiError;
 
@@ -183,34 +185,36 @@ async fn mark_fulfilled<C: ConnectionTrait>(
             external.push((order.id, id.chars().take(128).collect::<String>()));
         }
     }
-    let ids: Vec<i64> = paid.iter().map(|(order, _)| order.id).collect();
+    let backend = txn.get_database_backend();
+    let ids = paid.iter().map(|(order, _)| order.id);
     let mut update = orders::Entity::update_many().col_expr(
         orders::Column::Status,
         Expr::value(OrderStatus::Fulfilled.as_str()),
     );
     if !paid_now.is_empty() {
-        let cases = paid_now.iter().map(|id| (*id, now));
         update = update.col_expr(
             orders::Column::PaidAt,
-            per_order(cases, orders::Column::PaidAt),
+            Expr::case(any_of(backend, orders::Column::Id, paid_now), now)
+                .finally(Expr::col(orders::Column::PaidAt))
+                .into(),
         );
     }
     if !checkout.is_empty() {
         update = update.col_expr(
             orders::Column::ClerkCheckoutId,
-            per_order(checkout, orders::Column::ClerkCheckoutId),
+            per_order(backend, orders::Column::ClerkCheckoutId, checkout),
         );
     }
     if !external.is_empty() {
         update = update.col_expr(
             orders::Column::ExternalReference,
-            per_order(external, orders::Column::ExternalReference),
+            per_order(backend, orders::Column::ExternalReference, external),
         );
     }
     let mut stored: HashMap<i64, orders::Model> = update
         .col_expr(orders::Column::FulfilledAt, Expr::value(now))
         .col_expr(orders::Column::UpdatedAt, Expr::value(now))
-        .filter(orders::Column::Id.is_in(ids))
+        .filter(any_of(backend, orders::Column::Id, ids))
         .exec_with_returning(txn)
         .await?
         .into_iter()
@@ -225,86 +229,65 @@ async fn mark_fulfilled<C: ConnectionTrait>(
         .collect()
 }
 
-/// `CASE WHEN id = … THEN value … ELSE column END`: one value per order in one
-/// statement; orders not listed keep their `column`.
+/// One value per order (by id) for `column`, in one statement; orders not listed keep
+/// their `column` (see [`bulk::per_row`]).
 pub(crate) fn per_order<V: Into<sea_orm::Value>>(
-    values: impl IntoIterator<Item = (i64, V)>,
+    backend: DbBackend,
     column: orders::Column,
+    values: impl IntoIterator<Item = (i64, V)>,
 ) -> sea_orm::sea_query::SimpleExpr {
-    values
-        .into_iter()
-        .fold(CaseStatement::new(), |case, (id, value)| {
-            case.case(orders::Column::Id.eq(id), Expr::val(value))
-        })
-        .finally(Expr::col(column))
-        .into()
+    bulk::per_row(backend, orders::Column::Id, column, values)
 }
 
 /// Upserts each order's transaction for its provider and payment id with its status
 /// (`succeeded`, `failed` or `pending`); the amount is always the order's own total.
-/// One look-up and one insert for every payment that is new.
+/// One statement: a payment already stored (the unique index on order, provider and
+/// payment id) has its status, amount, payload and update time replaced, as does an
+/// earlier report of the same payment in `payments`.
 pub async fn record_payments<C: ConnectionTrait>(
     txn: &C,
     payments: &[(&orders::Model, &PaymentProof, &str)],
 ) -> Result<(), ApiError> {
-    if payments.is_empty() {
-        return Ok(());
-    }
     let now = Utc::now();
-    let keyed: Vec<(String, &orders::Model, &PaymentProof, &str)> = payments
-        .iter()
-        .map(|&(order, proof, status)| (payment_external_id(order, proof), order, proof, status))
-        .collect();
-    let order_ids: Vec<i64> = payments.iter().map(|(order, _, _)| order.id).collect();
-    let existing: HashMap<(i64, String, String), payment_transactions::Model> =
-        payment_transactions::Entity::find()
-            .filter(payment_transactions::Column::OrderId.is_in(order_ids))
-            .all(txn)
-            .await?
-            .into_iter()
-            .filter_map(|row| {
-                Some((
-                    (row.order_id?, row.provider.clone(), row.external_id.clone()),
-                    row,
-                ))
-            })
-            .collect();
-    // New rows by key: a later report of the same payment replaces an earlier one.
-    let mut new_rows: Vec<payment_transactions::ActiveModel> = Vec::new();
-    let mut new_keys: HashMap<(i64, String, String), usize> = HashMap::new();
-    for (external_id, order, proof, status) in keyed {
-        let key = (order.id, proof.provider.to_owned(), external_id);
-        let mut row = match (existing.get(&key), new_keys.get(&key)) {
-            (Some(stored), _) => stored.clone().into_active_model(),
-            (None, Some(&index)) => new_rows[index].clone(),
-            (None, None) => payment_transactions::ActiveModel {
-                order_id: Set(Some(order.id)),
-                subscription_id: Set(None),
-                provider: Set(proof.provider.to_owned()),
-                external_id: Set(key.2.clone()),
-                currency: Set(order.currency.clone()),
-                created_at: Set(now),
-                ..Default::default()
-            },
+    // By key, in first-seen order: one statement cannot touch a row twice.
+    let mut rows: Vec<payment_transactions::ActiveModel> = Vec::new();
+    let mut at: HashMap<(i64, &str, String), usize> = HashMap::new();
+    for &(order, proof, status) in payments {
+        let external_id = payment_external_id(order, proof);
+        let row = payment_transactions::ActiveModel {
+            order_id: Set(Some(order.id)),
+            subscription_id: Set(None),
+            provider: Set(proof.provider.to_owned()),
+            external_id: Set(external_id.clone()),
+            status: Set(status.to_owned()),
+            amount_cents: Set(order.total_cents),
+            currency: Set(order.currency.clone()),
+            raw_payload: Set(proof.raw_payload.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
         };
-        row.status = Set(status.to_owned());
-        row.amount_cents = Set(order.total_cents);
-        row.raw_payload = Set(proof.raw_payload.clone());
-        row.updated_at = Set(now);
-        if existing.contains_key(&key) {
-            row.update(txn).await?;
-        } else if let Some(&index) = new_keys.get(&key) {
-            new_rows[index] = row;
-        } else {
-            new_keys.insert(key, new_rows.len());
-            new_rows.push(row);
+        match at.entry((order.id, proof.provider, external_id)) {
+            Entry::Occupied(seen) => rows[*seen.get()] = row,
+            Entry::Vacant(new) => {
+                new.insert(rows.len());
+                rows.push(row);
+            }
         }
     }
-    if !new_rows.is_empty() {
-        payment_transactions::Entity::insert_many(new_rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    use payment_transactions::Column;
+    bulk::upsert(
+        txn,
+        rows,
+        &[Column::OrderId, Column::Provider, Column::ExternalId],
+        &[
+            Column::Status,
+            Column::AmountCents,
+            Column::RawPayload,
+            Column::UpdatedAt,
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -330,7 +313,11 @@ async fn buyer_emails<C: ConnectionTrait>(
 ) -> Result<HashMap<i64, String>, ApiError> {
     let ids: HashSet<i64> = account_ids.into_iter().collect();
     Ok(customer_accounts::Entity::find()
-        .filter(customer_accounts::Column::Id.is_in(ids))
+        .filter(any_of(
+            txn.get_database_backend(),
+            customer_accounts::Column::Id,
+            ids,
+        ))
         .find_also_related(profiles::Entity)
         .all(txn)
         .await?

@@ -9,9 +9,10 @@
 //! the outbox worker's job (`services::email::worker`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, Set};
 use serde_json::json;
 
+use crate::bulk;
 use crate::entities::{email_outbox, order_items, orders};
 use crate::error::ApiError;
 pub use crate::services::email::EmailSettings;
@@ -42,13 +43,7 @@ pub async fn queue_order_emails<C: ConnectionTrait>(
         .iter()
         .flat_map(|f| rows_for(f, settings, now))
         .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    email_outbox::Entity::insert_many(rows)
-        .on_conflict_do_nothing_on([email_outbox::Column::DedupeKey])
-        .exec_without_returning(txn)
-        .await?;
+    bulk::insert(txn, rows, &[email_outbox::Column::DedupeKey]).await?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use paidloop_orders::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
+use crate::bulk::{self, any_of};
 use crate::entities::{
     digital_assets, download_grants, entitlements, fulfillment_orders, order_items, orders, prices,
     products, service_offers, subscriptions,
@@ -62,9 +63,10 @@ async fn plan_all<C: ConnectionTrait>(
     orders: &[orders::Model],
     now: DateTime<Utc>,
 ) -> Result<Vec<Planned>, ApiError> {
-    let order_ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    let backend = txn.get_database_backend();
+    let order_ids = orders.iter().map(|o| o.id);
     let rows = order_items::Entity::find()
-        .filter(order_items::Column::OrderId.is_in(order_ids))
+        .filter(any_of(backend, order_items::Column::OrderId, order_ids))
         .order_by_asc(order_items::Column::Id)
         .find_also_related(products::Entity)
         .find_also_related(prices::Entity)
@@ -82,13 +84,15 @@ async fn plan_all<C: ConnectionTrait>(
         }
         items.push(item);
     }
-    // Distinct ids: most orders of a group buy the same few products, and a list
-    // that does not grow with the group keeps the statement's text (and so its
-    // prepared form) the same from one group to the next.
+    // Distinct ids: most orders of a group buy the same few products.
     let product_ids = distinct(products.keys().copied());
     let mut assets: HashMap<i64, Vec<i64>> = HashMap::new();
     for asset in digital_assets::Entity::find()
-        .filter(digital_assets::Column::ProductId.is_in(product_ids))
+        .filter(any_of(
+            backend,
+            digital_assets::Column::ProductId,
+            product_ids,
+        ))
         .filter(digital_assets::Column::IsActive.eq(true))
         .order_by_asc(digital_assets::Column::Id)
         .all(txn)
@@ -106,7 +110,7 @@ async fn plan_all<C: ConnectionTrait>(
         HashMap::new()
     } else {
         service_offers::Entity::find()
-            .filter(service_offers::Column::ProductId.is_in(services))
+            .filter(any_of(backend, service_offers::Column::ProductId, services))
             .all(txn)
             .await?
             .into_iter()
@@ -234,17 +238,17 @@ pub async fn fulfil_all<C: ConnectionTrait>(
             })
         })
         .collect();
-    if !entitlement_rows.is_empty() {
-        entitlements::Entity::insert_many(entitlement_rows)
-            .on_conflict_do_nothing_on([
-                entitlements::Column::CustomerAccountId,
-                entitlements::Column::FeatureKey,
-                entitlements::Column::SourceType,
-                entitlements::Column::SourceReference,
-            ])
-            .exec_without_returning(txn)
-            .await?;
-    }
+    bulk::insert(
+        txn,
+        entitlement_rows,
+        &[
+            entitlements::Column::CustomerAccountId,
+            entitlements::Column::FeatureKey,
+            entitlements::Column::SourceType,
+            entitlements::Column::SourceReference,
+        ],
+    )
+    .await?;
 
     let placeholder_ids = create_placeholders(txn, &plans, now).await?;
     let grant_ids = create_grants(txn, &plans, &placeholder_ids, now).await?;
@@ -276,7 +280,7 @@ async fn create_placeholders<C: ConnectionTrait>(
     if placeholders.is_empty() {
         return Ok(HashMap::new());
     }
-    digital_assets::Entity::insert_many(placeholders.iter().map(|p| digital_assets::ActiveModel {
+    let rows = placeholders.iter().map(|p| digital_assets::ActiveModel {
         product_id: Set(p.product_id),
         title: Set(p.title.chars().take(180).collect()),
         file_path: Set(p.file_path.clone()),
@@ -288,16 +292,23 @@ async fn create_placeholders<C: ConnectionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }))
-    .on_conflict_do_nothing_on([
-        digital_assets::Column::ProductId,
-        digital_assets::Column::FilePath,
-    ])
-    .exec_without_returning(txn)
+    });
+    bulk::insert(
+        txn,
+        rows.collect(),
+        &[
+            digital_assets::Column::ProductId,
+            digital_assets::Column::FilePath,
+        ],
+    )
     .await?;
-    let paths: Vec<String> = placeholders.iter().map(|p| p.file_path.clone()).collect();
+    let paths = placeholders.iter().map(|p| p.file_path.clone());
     Ok(digital_assets::Entity::find()
-        .filter(digital_assets::Column::FilePath.is_in(paths))
+        .filter(any_of(
+            txn.get_database_backend(),
+            digital_assets::Column::FilePath,
+            paths,
+        ))
         .all(txn)
         .await?
         .into_iter()
@@ -348,19 +359,25 @@ async fn create_grants<C: ConnectionTrait>(
     if rows.is_empty() {
         return Ok(HashMap::new());
     }
-    download_grants::Entity::insert_many(rows)
-        .on_conflict_do_nothing_on([
+    bulk::insert(
+        txn,
+        rows,
+        &[
             download_grants::Column::OrderItemId,
             download_grants::Column::AssetId,
-        ])
-        .exec_without_returning(txn)
-        .await?;
+        ],
+    )
+    .await?;
     // Only work orders link to grants; without any, the ids are not needed.
     if plans.iter().all(|(_, plan)| plan.work_orders.is_empty()) {
         return Ok(HashMap::new());
     }
     Ok(download_grants::Entity::find()
-        .filter(download_grants::Column::OrderItemId.is_in(item_ids))
+        .filter(any_of(
+            txn.get_database_backend(),
+            download_grants::Column::OrderItemId,
+            item_ids,
+        ))
         .all(txn)
         .await?
         .into_iter()
@@ -388,7 +405,11 @@ async fn create_work_orders<C: ConnectionTrait>(
         return Ok(counts);
     }
     let existing: HashSet<(i64, u64)> = fulfillment_orders::Entity::find()
-        .filter(fulfillment_orders::Column::OrderItemId.is_in(item_ids))
+        .filter(any_of(
+            txn.get_database_backend(),
+            fulfillment_orders::Column::OrderItemId,
+            item_ids,
+        ))
         .all(txn)
         .await?
         .into_iter()
@@ -428,11 +449,7 @@ async fn create_work_orders<C: ConnectionTrait>(
             });
         }
     }
-    if !rows.is_empty() {
-        fulfillment_orders::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    bulk::insert(txn, rows, &[]).await?;
     Ok(counts)
 }
 
@@ -453,11 +470,20 @@ async fn create_subscriptions<C: ConnectionTrait>(
     if wanted.is_empty() {
         return Ok(());
     }
+    let backend = txn.get_database_backend();
     let accounts: HashSet<i64> = wanted.iter().map(|(account, _)| *account).collect();
     let product_ids: HashSet<i64> = wanted.iter().map(|(_, s)| s.product_id).collect();
     let existing: HashSet<i64> = subscriptions::Entity::find()
-        .filter(subscriptions::Column::CustomerAccountId.is_in(accounts))
-        .filter(subscriptions::Column::ProductId.is_in(product_ids))
+        .filter(any_of(
+            backend,
+            subscriptions::Column::CustomerAccountId,
+            accounts,
+        ))
+        .filter(any_of(
+            backend,
+            subscriptions::Column::ProductId,
+            product_ids,
+        ))
         .all(txn)
         .await?
         .into_iter()
@@ -482,10 +508,6 @@ async fn create_subscriptions<C: ConnectionTrait>(
             ..Default::default()
         })
         .collect();
-    if !rows.is_empty() {
-        subscriptions::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    bulk::insert(txn, rows, &[]).await?;
     Ok(())
 }

@@ -27,13 +27,14 @@ use paidloop_orders::{
 };
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait, TryInsertResult,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::{Handled, Outcome, PROVIDER, event_row};
+use crate::bulk::{self, any_of};
 use crate::entities::{orders, webhook_events};
 use crate::error::ApiError;
 use crate::group_commit::{GroupCommit, GroupWrite, write_or_retry_alone};
@@ -257,17 +258,18 @@ async fn record_events(
                 String::new(),
             )
         });
-    let stored: HashSet<String> = match webhook_events::Entity::insert_many(rows)
-        .on_conflict_do_nothing_on([
+    let stored: HashSet<String> = bulk::insert_returning(
+        txn,
+        rows.collect(),
+        &[
             webhook_events::Column::Provider,
             webhook_events::Column::EventId,
-        ])
-        .exec_with_returning_many(txn)
-        .await?
-    {
-        TryInsertResult::Inserted(rows) => rows.into_iter().map(|e| e.event_id).collect(),
-        TryInsertResult::Empty | TryInsertResult::Conflicted => HashSet::new(),
-    };
+        ],
+    )
+    .await?
+    .into_iter()
+    .map(|e| e.event_id)
+    .collect();
     let earlier: Vec<&str> = deliveries
         .iter()
         .zip(&first)
@@ -281,7 +283,11 @@ async fn record_events(
     } else {
         webhook_events::Entity::find()
             .filter(webhook_events::Column::Provider.eq(PROVIDER))
-            .filter(webhook_events::Column::EventId.is_in(earlier))
+            .filter(any_of(
+                txn.get_database_backend(),
+                webhook_events::Column::EventId,
+                earlier,
+            ))
             .lock_exclusive()
             .all(txn)
             .await?
@@ -324,15 +330,20 @@ async fn lock_orders(
     if public_ids.is_empty() && checkouts.is_empty() && references.is_empty() {
         return Ok(HashMap::new());
     }
+    let backend = txn.get_database_backend();
     let mut any = Condition::any();
     if !public_ids.is_empty() {
-        any = any.add(orders::Column::PublicId.is_in(public_ids));
+        any = any.add(any_of(backend, orders::Column::PublicId, public_ids));
     }
     if !checkouts.is_empty() {
-        any = any.add(orders::Column::ClerkCheckoutId.is_in(checkouts));
+        any = any.add(any_of(backend, orders::Column::ClerkCheckoutId, checkouts));
     }
     if !references.is_empty() {
-        any = any.add(orders::Column::ExternalReference.is_in(references));
+        any = any.add(any_of(
+            backend,
+            orders::Column::ExternalReference,
+            references,
+        ));
     }
     Ok(orders::Entity::find()
         .filter(any)
@@ -374,14 +385,15 @@ async fn remember_checkouts(
     if checkouts.is_empty() {
         return Ok(());
     }
+    let backend = txn.get_database_backend();
     let ids: Vec<i64> = checkouts.iter().map(|(id, _)| *id).collect();
     orders::Entity::update_many()
         .col_expr(
             orders::Column::ClerkCheckoutId,
-            per_order(checkouts, orders::Column::ClerkCheckoutId),
+            per_order(backend, orders::Column::ClerkCheckoutId, checkouts),
         )
         .col_expr(orders::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(orders::Column::Id.is_in(ids))
+        .filter(any_of(backend, orders::Column::Id, ids))
         .filter(orders::Column::ClerkCheckoutId.eq(""))
         .exec(txn)
         .await?;
@@ -428,7 +440,11 @@ async fn finish_events(
             .col_expr(webhook_events::Column::ErrorMessage, Expr::value(note))
             .col_expr(webhook_events::Column::ProcessedAt, Expr::value(now))
             .filter(webhook_events::Column::Provider.eq(PROVIDER))
-            .filter(webhook_events::Column::EventId.is_in(event_ids))
+            .filter(any_of(
+                txn.get_database_backend(),
+                webhook_events::Column::EventId,
+                event_ids,
+            ))
             .exec(txn)
             .await?;
     }
