@@ -75,31 +75,12 @@ where
     A: ActiveModelTrait,
     C: ConnectionTrait,
 {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    match unnest_statement(
-        db.get_database_backend(),
-        &rows,
-        &do_nothing(conflict),
-        false,
-    ) {
-        Some(statement) => {
-            db.execute_raw(statement).await?;
-        }
-        None => {
-            let insert = A::Entity::insert_many(rows);
-            if conflict.is_empty() {
-                insert.exec_without_returning(db).await?;
-            } else {
-                insert
-                    .on_conflict_do_nothing_on(conflict.iter().copied())
-                    .exec_without_returning(db)
-                    .await?;
-            }
-        }
-    }
-    Ok(())
+    let conflict = if conflict.is_empty() {
+        Conflict::Fail
+    } else {
+        Conflict::Skip(conflict)
+    };
+    write(db, rows, conflict).await
 }
 
 /// As [`insert`] with a `conflict` target, and answers the rows it stored (not those
@@ -152,31 +133,90 @@ where
     A: ActiveModelTrait,
     C: ConnectionTrait,
 {
+    write(db, rows, Conflict::Update { target, update }).await
+}
+
+/// What an insert does with a row whose target columns match a stored row.
+enum Conflict<'a, Col> {
+    /// Nothing: the database refuses the statement.
+    Fail,
+    /// The row is skipped (`DO NOTHING`).
+    Skip(&'a [Col]),
+    /// The stored row takes the row's `update` columns (`DO UPDATE`).
+    Update {
+        target: &'a [Col],
+        update: &'a [Col],
+    },
+}
+
+impl<Col: ColumnTrait> Conflict<'_, Col> {
+    /// The clause as [`unnest_statement`] appends it.
+    fn clause(&self) -> String {
+        match self {
+            Conflict::Fail => String::new(),
+            Conflict::Skip(target) => do_nothing(target),
+            Conflict::Update { target, update } => {
+                let set: Vec<String> = update
+                    .iter()
+                    .map(|c| format!("{name} = excluded.{name}", name = quoted(c.as_str())))
+                    .collect();
+                format!(
+                    " ON CONFLICT ({}) DO UPDATE SET {}",
+                    names(target),
+                    set.join(", ")
+                )
+            }
+        }
+    }
+
+    /// The clause in sea-orm's form.
+    fn on_conflict(&self) -> Option<OnConflict> {
+        match self {
+            Conflict::Fail => None,
+            Conflict::Skip(target) => Some(
+                OnConflict::columns(target.iter().copied())
+                    .do_nothing()
+                    .to_owned(),
+            ),
+            Conflict::Update { target, update } => Some(
+                OnConflict::columns(target.iter().copied())
+                    .update_columns(update.iter().copied())
+                    .to_owned(),
+            ),
+        }
+    }
+}
+
+/// Inserts `rows` in one statement with `conflict`'s clause: the arrays' form where it
+/// can carry them, else sea-orm's.
+async fn write<A, C>(
+    db: &C,
+    rows: Vec<A>,
+    conflict: Conflict<'_, <A::Entity as EntityTrait>::Column>,
+) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait,
+    C: ConnectionTrait,
+{
     if rows.is_empty() {
         return Ok(());
     }
-    let set: Vec<String> = update
-        .iter()
-        .map(|c| format!("{name} = excluded.{name}", name = quoted(c.as_str())))
-        .collect();
-    let clause = format!(
-        " ON CONFLICT ({}) DO UPDATE SET {}",
-        names(target),
-        set.join(", ")
-    );
-    match unnest_statement(db.get_database_backend(), &rows, &clause, false) {
-        Some(statement) => {
-            db.execute_raw(statement).await?;
-        }
-        None => {
-            let mut on_conflict = OnConflict::columns(target.iter().copied());
-            on_conflict.update_columns(update.iter().copied());
-            A::Entity::insert_many(rows)
+    if let Some(statement) =
+        unnest_statement(db.get_database_backend(), &rows, &conflict.clause(), false)
+    {
+        db.execute_raw(statement).await?;
+        return Ok(());
+    }
+    let insert = A::Entity::insert_many(rows);
+    match conflict.on_conflict() {
+        Some(on_conflict) => {
+            insert
                 .on_conflict(on_conflict)
                 .exec_without_returning(db)
-                .await?;
+                .await?
         }
-    }
+        None => insert.exec_without_returning(db).await?,
+    };
     Ok(())
 }
 
