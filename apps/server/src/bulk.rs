@@ -237,8 +237,8 @@ fn names<Col: IdenStatic>(columns: &[Col]) -> String {
 
 /// `INSERT INTO t (a, b, c) SELECT u.a, u.b, NULL FROM UNNEST($1, $2) AS u(a, b) …`:
 /// one array per column set in the rows, a literal NULL for a column NULL in all of
-/// them, then `on_conflict`. `None` (use sea-orm's form) on SQLite, or when the rows do not set the same
-/// columns, or a column mixes NULLs and values.
+/// them, then `on_conflict`. `None` (use sea-orm's form) on SQLite, or when the rows
+/// do not set the same columns, or a column mixes NULLs and values.
 fn unnest_statement<A: ActiveModelTrait>(
     backend: DbBackend,
     rows: &[A],
@@ -296,8 +296,10 @@ fn quoted(name: &str) -> String {
 }
 
 /// For an `UPDATE` of many rows: the value `values` pairs with the row's `key`, and the
-/// row's own `column` for a row not listed. On Postgres `COALESCE(($2)[array_position($1,
-/// key)], column)` with the values and keys and values as two arrays; else (or when a value is NULL)
+/// row's own `column` for a row not listed. On Postgres the values and keys travel as
+/// two arrays: `COALESCE((SELECT v FROM UNNEST($1, $2) AS u(v, k) WHERE k = key),
+/// column)` (no array subscript: sea-query reads `[` in a custom expression as a quote
+/// and leaves the placeholders inside unbound). Elsewhere, or when a value is NULL,
 /// `CASE WHEN key = … THEN … ELSE column END`.
 pub fn per_row<K, C, V>(
     backend: DbBackend,
