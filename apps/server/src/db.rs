@@ -188,7 +188,34 @@ pub async fn migrate_up(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use super::{PoolPlan, sqlite_path};
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::{PoolPlan, connect, sqlite_path};
+
+    /// `.cargo/config.toml` builds the bundled SQLite with these: without them every
+    /// `LIMIT ?` statement is parsed again on each run, and allocations queue on one
+    /// mutex. A checkout that loses the settings fails here, not only in the bench.
+    #[tokio::test]
+    async fn the_bundled_sqlite_plans_once_and_keeps_no_memory_counters() {
+        let db = connect("sqlite::memory:", 1).await.expect("sqlite");
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA compile_options",
+            ))
+            .await
+            .expect("compile options");
+        let options: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get_by_index(0).expect("text"))
+            .collect();
+        for wanted in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
+            assert!(
+                options.iter().any(|option| option == wanted),
+                "{wanted} missing from {options:?}"
+            );
+        }
+    }
 
     #[test]
     fn sqlite_paths_drop_the_query() {
