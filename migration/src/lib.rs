@@ -17,6 +17,7 @@ mod m20261130_000008_ai_usage_covering_index;
 mod m20261130_000009_ai_usage_totals;
 mod m20261130_000010_email_outbox_due_index;
 mod m20261130_000011_payment_transactions_unique;
+mod m20261130_000012_order_list_indexes;
 mod table_def;
 
 /// Every table of the schema, parents before children (the order they are created in).
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_ai_usage_totals::Migration),
             Box::new(m20261130_000010_email_outbox_due_index::Migration),
             Box::new(m20261130_000011_payment_transactions_unique::Migration),
+            Box::new(m20261130_000012_order_list_indexes::Migration),
         ]
     }
 }

@@ -116,19 +116,24 @@ async fn account_rows<C: ConnectionTrait>(
     .await
 }
 
+/// The joined statement (SQLite). The indexes `order_customer_newest_idx` and
+/// `order_items_order_id_idx` hand its rows over in this order, so nothing is sorted.
+fn joined_sql() -> String {
+    format!(
+        "SELECT {ORDER_COLUMNS}, {ITEM_COLUMNS} FROM orders o \
+         LEFT JOIN order_items i ON i.order_id = o.id \
+         LEFT JOIN products p ON p.id = i.product_id WHERE o.customer_account_id = ? \
+         ORDER BY o.created_at DESC, o.id DESC, i.id"
+    )
+}
+
 /// Orders, items and products in one joined statement (SQLite).
 async fn joined<C: ConnectionTrait>(
     db: &C,
     backend: DbBackend,
     customer_account_id: i64,
 ) -> Result<Vec<OrderView>, ApiError> {
-    let sql = format!(
-        "SELECT {ORDER_COLUMNS}, {ITEM_COLUMNS} FROM orders o \
-         LEFT JOIN order_items i ON i.order_id = o.id \
-         LEFT JOIN products p ON p.id = i.product_id WHERE o.customer_account_id = ? \
-         ORDER BY o.created_at DESC, o.id DESC, i.id"
-    );
-    let rows = account_rows(db, backend, sql, customer_account_id).await?;
+    let rows = account_rows(db, backend, joined_sql(), customer_account_id).await?;
     let mut orders: Vec<OrderView> = Vec::new();
     for row in &rows {
         let id: i64 = row.try_get_by_index(0)?;
@@ -183,4 +188,35 @@ async fn in_two_statements<C: ConnectionTrait>(
         }
     }
     Ok(orders)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::joined_sql;
+    use crate::db::{connect, migrate_up};
+
+    #[tokio::test]
+    async fn sqlite_reads_the_list_in_its_order_without_sorting() {
+        let db = connect("sqlite::memory:", 1).await.expect("sqlite");
+        migrate_up(&db).await.expect("migrations");
+        let plan = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                format!("EXPLAIN QUERY PLAN {}", joined_sql()),
+                [1_i64.into()],
+            ))
+            .await
+            .expect("plan");
+        let steps: Vec<String> = plan
+            .iter()
+            .map(|row| row.try_get_by_index(3).expect("detail"))
+            .collect();
+        assert!(
+            steps.iter().all(|step| !step.contains("TEMP B-TREE")),
+            "{steps:?}"
+        );
+        assert!(steps[0].contains("order_customer_newest_idx"), "{steps:?}");
+    }
 }
