@@ -14,8 +14,7 @@ use crate::entities::{digital_assets, prices, products, service_offers};
 use crate::error::ApiError;
 
 /// The columns of a product that the ProductList shape shows.
-#[derive(Debug, Clone, DerivePartialModel)]
-#[sea_orm(entity = "products::Entity")]
+#[derive(Debug, Clone)]
 pub struct PublicProductRow {
     /// Row id.
     pub id: i64,
@@ -66,8 +65,6 @@ impl From<products::Model> for PublicProductRow {
 pub struct PublicPriceRow {
     /// Row id.
     pub id: i64,
-    /// The product.
-    pub product_id: i64,
     /// Display name.
     pub name: String,
     /// Amount in cents.
@@ -149,8 +146,8 @@ const PRODUCT_COLUMNS: &str = "p.id, p.name, p.slug, p.tagline, p.description, \
 p.product_type, p.visibility, p.feature_keys, p.active_price_id, p.created_at, p.updated_at";
 
 /// The price columns; [`price`] reads them by position.
-const PRICE_COLUMNS: &str = "c.id, c.product_id, c.name, c.amount_cents, c.currency, \
-c.billing_period, c.is_active, c.is_default";
+const PRICE_COLUMNS: &str = "c.id, c.name, c.amount_cents, c.currency, c.billing_period, \
+c.is_active, c.is_default";
 
 /// Where [`PRICE_COLUMNS`] start in a row of the list.
 const PRICE_AFTER_PRODUCT: usize = 11;
@@ -192,13 +189,12 @@ fn price(row: &QueryResult, at: usize) -> Result<Option<PublicPriceRow>, sea_orm
     };
     Ok(Some(PublicPriceRow {
         id,
-        product_id: row.try_get_by_index(at + 1)?,
-        name: row.try_get_by_index(at + 2)?,
-        amount_cents: row.try_get_by_index(at + 3)?,
-        currency: row.try_get_by_index(at + 4)?,
-        billing_period: row.try_get_by_index(at + 5)?,
-        is_active: row.try_get_by_index(at + 6)?,
-        is_default: row.try_get_by_index(at + 7)?,
+        name: row.try_get_by_index(at + 1)?,
+        amount_cents: row.try_get_by_index(at + 2)?,
+        currency: row.try_get_by_index(at + 3)?,
+        billing_period: row.try_get_by_index(at + 4)?,
+        is_active: row.try_get_by_index(at + 5)?,
+        is_default: row.try_get_by_index(at + 6)?,
     }))
 }
 
