@@ -60,11 +60,15 @@ pub struct AppState {
 
 impl AppState {
     /// This state for one HTTP worker thread, with a Postgres pool of its own of
-    /// `connections` (see [`crate::db::PoolPlan`] for why); everything else is shared.
+    /// `connections` (see [`crate::db::PoolPlan`] for why), opened in the background
+    /// on this thread's runtime ([`crate::db::open_ahead`]); everything else is shared.
     /// Should that pool fail to open, the worker keeps the shared one and says so.
     pub fn for_worker(&self, connections: u32) -> AppState {
         match crate::db::worker_pool(&self.config.app.database_url, connections) {
-            Ok(db) => AppState { db, ..self.clone() },
+            Ok(db) => {
+                crate::db::open_ahead(&db, connections);
+                AppState { db, ..self.clone() }
+            }
             Err(err) => {
                 tracing::warn!(error = %err, "an HTTP worker keeps the shared database pool");
                 self.clone()

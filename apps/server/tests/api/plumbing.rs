@@ -241,3 +241,39 @@ async fn a_worker_pool_opens_lazily_within_its_share() {
     .join()
     .expect("the worker thread");
 }
+
+/// A worker opens its pool's connections at start, on its own runtime, before any
+/// request needs them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_opens_its_connections_ahead() {
+    use paidloop_server::db::{open_ahead, worker_pool};
+
+    let (url, _guard) = crate::helpers::fresh_database().await;
+    if url.starts_with("sqlite:") {
+        return;
+    }
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let db = worker_pool(&url, 3).expect("worker pool");
+            open_ahead(&db, 3);
+            let pool = db.get_postgres_connection_pool();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while (pool.size(), pool.num_idle()) != (3, 3) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "3 open and idle connections, got {} open and {} idle",
+                    pool.size(),
+                    pool.num_idle()
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            db.close().await.expect("close");
+        });
+    })
+    .join()
+    .expect("the worker thread");
+}
