@@ -208,6 +208,23 @@ async fn cors_allows_the_configured_origin_only() {
     );
 }
 
+/// Runs `work` as an actix worker runs requests: on a thread of its own, with a
+/// single-threaded runtime.
+fn on_a_worker_thread<F>(work: impl FnOnce() -> F + Send + 'static)
+where
+    F: std::future::Future<Output = ()>,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(work());
+    })
+    .join()
+    .expect("the worker thread");
+}
+
 /// On Postgres an HTTP worker's own pool opens nothing until it is used, then answers
 /// on the worker's runtime and stays within its share; on SQLite there is no such pool.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,24 +239,15 @@ async fn a_worker_pool_opens_lazily_within_its_share() {
         return;
     }
     assert_eq!(plan.per_worker, Some(2));
-    // An actix worker: a thread of its own with a single-threaded runtime.
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            let db = worker_pool(&url, 2).expect("worker pool");
-            let pool = db.get_postgres_connection_pool();
-            assert_eq!(pool.size(), 0, "a worker pool connects on first use");
-            assert_eq!(pool.options().get_max_connections(), 2);
-            db.execute_unprepared("SELECT 1").await.expect("query");
-            assert_eq!(pool.size(), 1);
-            db.close().await.expect("close");
-        });
-    })
-    .join()
-    .expect("the worker thread");
+    on_a_worker_thread(move || async move {
+        let db = worker_pool(&url, 2).expect("worker pool");
+        let pool = db.get_postgres_connection_pool();
+        assert_eq!(pool.size(), 0, "a worker pool connects on first use");
+        assert_eq!(pool.options().get_max_connections(), 2);
+        db.execute_unprepared("SELECT 1").await.expect("query");
+        assert_eq!(pool.size(), 1);
+        db.close().await.expect("close");
+    });
 }
 
 /// A worker opens its pool's connections at start, on its own runtime, before any
@@ -247,33 +255,26 @@ async fn a_worker_pool_opens_lazily_within_its_share() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_opens_its_connections_ahead() {
     use paidloop_server::db::{open_ahead, worker_pool};
+    use std::time::{Duration, Instant};
 
     let (url, _guard) = crate::helpers::fresh_database().await;
     if url.starts_with("sqlite:") {
         return;
     }
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            let db = worker_pool(&url, 3).expect("worker pool");
-            open_ahead(&db, 3);
-            let pool = db.get_postgres_connection_pool();
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-            while (pool.size(), pool.num_idle()) != (3, 3) {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "3 open and idle connections, got {} open and {} idle",
-                    pool.size(),
-                    pool.num_idle()
-                );
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-            db.close().await.expect("close");
-        });
-    })
-    .join()
-    .expect("the worker thread");
+    on_a_worker_thread(move || async move {
+        let db = worker_pool(&url, 3).expect("worker pool");
+        open_ahead(&db, 3);
+        let pool = db.get_postgres_connection_pool();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while (pool.size(), pool.num_idle()) != (3, 3) {
+            assert!(
+                Instant::now() < deadline,
+                "3 open and idle connections, got {} open and {} idle",
+                pool.size(),
+                pool.num_idle()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        db.close().await.expect("close");
+    });
 }
