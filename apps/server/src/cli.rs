@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use migration::{Migrator, MigratorTrait};
 
 use crate::app::{JWKS_REFETCH_INTERVAL, build_app, build_state};
+use crate::checkpoint::{CheckpointPolicy, Checkpointer};
 use crate::config::deploy::{Severity, findings};
 use crate::config::{Config, DEV_SECRET_KEY};
 use crate::db::PoolPlan;
@@ -213,7 +214,10 @@ async fn serve() -> Result<(), String> {
         .worker_enabled
         .then(|| outbox_worker(&state))
         .flatten()
-        .map(|worker| tokio::spawn(worker.run(stopped)));
+        .map(|worker| tokio::spawn(worker.run(stopped.clone())));
+    let checkpointer =
+        Checkpointer::for_sqlite(&state.db, &state.writes, CheckpointPolicy::default())
+            .map(|checkpointer| tokio::spawn(checkpointer.run(stopped)));
     tracing::info!(host = %addr.0, port = addr.1, "paidloop listening");
     // actix stops on SIGTERM/SIGINT, finishing requests in flight; then the worker
     // hands back what it has not sent.
@@ -234,6 +238,9 @@ async fn serve() -> Result<(), String> {
     let _ = stop.send(true);
     if let Some(worker) = worker {
         let _ = worker.await;
+    }
+    if let Some(checkpointer) = checkpointer {
+        let _ = checkpointer.await;
     }
     served?;
     tracing::info!("paidloop stopped");

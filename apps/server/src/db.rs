@@ -24,6 +24,12 @@ const SQLITE_PAGE_CACHE: &str = "-128";
 /// same requests/s (the hot reads are a handful of statements per connection).
 const SQLITE_STATEMENT_CACHE: usize = 8;
 
+/// The WAL length (pages) at which a pool connection checkpoints by itself, when its
+/// commit takes the WAL past it (`PRAGMA wal_autocheckpoint`; SQLite's default is
+/// 1,000). `serve` checkpoints in the background instead ([`crate::checkpoint`]), far
+/// below this; it remains a bound for processes that do not, about 40 MiB of WAL.
+pub const SQLITE_WAL_BACKSTOP_PAGES: u32 = 10_000;
+
 /// A pooled connection idle for this long is pinged before it is handed out; busier
 /// ones are not. sqlx pings on every acquire by default: on Postgres that is a round
 /// trip before every statement outside a transaction and before every `BEGIN`, so a
@@ -100,6 +106,7 @@ fn pool_options(url: &str, max_connections: u32) -> ConnectOptions {
                 .foreign_keys(true)
                 .create_if_missing(true)
                 .pragma("cache_size", SQLITE_PAGE_CACHE)
+                .pragma("wal_autocheckpoint", SQLITE_WAL_BACKSTOP_PAGES.to_string())
                 .statement_cache_capacity(SQLITE_STATEMENT_CACHE)
         });
     options
