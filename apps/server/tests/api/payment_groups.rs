@@ -1,12 +1,13 @@
 //! Payment deliveries processed in groups: a burst of payments for many orders, with
 //! redeliveries and repeated reports, fulfils each order exactly once; one broken
 //! payment in a burst fails alone; on Postgres, a group's statements have the same
-//! texts whatever its size.
+//! texts whatever its size, and its plan setting ends with its transaction.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use paidloop_server::{bulk, db};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, body};
+use crate::helpers::{TestApp, body, fresh_database};
 use crate::loop_support::{asset, order, order_status, payment_attempt, price, product};
 
 const BUYER: &str = "user_burst";
@@ -205,4 +206,34 @@ async fn a_groups_statements_keep_their_texts_whatever_its_size() {
         let new: Vec<&String> = after.difference(&before).collect();
         assert!(new.is_empty(), "texts a lone payment did not run: {new:#?}");
     }
+}
+
+/// The plan cache mode of the session `on` runs in.
+async fn plan_cache_mode<C: ConnectionTrait>(on: &C) -> String {
+    on.query_one_raw(Statement::from_string(
+        DbBackend::Postgres,
+        "SHOW plan_cache_mode",
+    ))
+    .await
+    .expect("show")
+    .expect("a row")
+    .try_get_by_index(0)
+    .expect("the setting")
+}
+
+/// A payment group asks Postgres to reuse its plans ([`bulk::reuse_plans`]) for its own
+/// transaction only: the pooled connection goes back planning as before, for every
+/// other statement that runs on it.
+#[tokio::test]
+async fn reused_plans_end_with_the_groups_transaction() {
+    let (url, _guard) = fresh_database().await;
+    let pool = db::connect(&url, 1).await.expect("one connection");
+    let txn = pool.begin().await.expect("begin");
+    bulk::reuse_plans(&txn).await.expect("set");
+    if pool.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    assert_eq!(plan_cache_mode(&txn).await, "force_generic_plan");
+    txn.commit().await.expect("commit");
+    assert_eq!(plan_cache_mode(&pool).await, "auto");
 }

@@ -150,6 +150,9 @@ async fn process(
         })
         .collect();
     let mut orders = lock_orders(txn, &events).await?;
+    // Every statement from here on looks rows up by key or writes them; the order
+    // look-up above (its arms match columns that are mostly empty) keeps its own plans.
+    bulk::reuse_plans(txn).await?;
 
     // Decide each delivery in arrival order, as if they had come one after the other;
     // an order confirmed earlier in the group counts as fulfilled for later ones.
