@@ -362,6 +362,59 @@ async fn the_order_list_is_the_callers_newest_first_with_a_fixed_query_count() {
     assert_eq!(list[6]["public_id"], first["public_id"], "oldest last");
 }
 
+/// Postgres keeps one plan for the order list whoever the buyer is: with one buyer's
+/// thousands of orders beside another's twenty, a plain `= $1` on the buyer made it plan
+/// every execution afresh, which took longer than reading the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_reuses_one_plan_for_every_buyers_order_list() {
+    let (url, _guard) = crate::helpers::fresh_database().await;
+    if !url.starts_with("postgres") {
+        return;
+    }
+    // One connection, so the prepared list and the check below share it.
+    let db = paidloop_server::db::connect(&url, 1)
+        .await
+        .expect("connect");
+    paidloop_server::db::migrate_up(&db).await.expect("migrate");
+    db.execute_unprepared(
+        "INSERT INTO profiles (id, clerk_user_id, email, first_name, last_name, image_url, \
+         plan_tier, billing_features, is_active, metadata, created_at, updated_at) \
+         SELECT n, 'user_' || n, '', '', '', '', 'free', '[]', true, '{}', now(), now() \
+         FROM generate_series(1, 2) n; \
+         INSERT INTO customer_accounts (id, profile_id, external_customer_id, billing_email, \
+         full_name, company_name, country, tax_id, billing_email_set_by_buyer, \
+         full_name_set_by_buyer, metadata, created_at, updated_at) \
+         SELECT n, n, 'user_' || n, '', '', '', '', '', false, false, '{}', now(), now() \
+         FROM generate_series(1, 2) n; \
+         INSERT INTO orders (public_id, customer_account_id, status, currency, subtotal_cents, \
+         tax_cents, total_cents, notes, clerk_checkout_id, external_reference, metadata, \
+         created_at, updated_at) \
+         SELECT gen_random_uuid(), CASE WHEN n <= 20 THEN 1 ELSE 2 END, 'pending_payment', \
+         'USD', 100, 0, 100, '', '', '', '{}', now(), now() FROM generate_series(1, 5020) n; \
+         ANALYZE",
+    )
+    .await
+    .expect("seed two buyers");
+    // Postgres tries its cached generic plan from the sixth execution on.
+    for _ in 0..8 {
+        let list = paidloop_server::services::orders::list(&db, 1)
+            .await
+            .expect("list");
+        assert_eq!(list.len(), 20);
+    }
+    let plans = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT generic_plans FROM pg_prepared_statements \
+             WHERE statement LIKE 'SELECT o.id, o.public_id%'",
+        ))
+        .await
+        .expect("query")
+        .expect("the list is a prepared statement");
+    let generic: i64 = plans.try_get_by_index(0).unwrap();
+    assert!(generic >= 2, "generic plans of the order list: {generic}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_order_creations_are_each_written_whole_and_priced_by_the_server() {
     let app = TestApp::spawn().await;

@@ -14,6 +14,11 @@
 //!   or two hundred thousand), and that planning cost more than the reading. Orders by
 //!   buyer, and items by a list of order ids, are each planned in a moment or served
 //!   by a cached plan (the ids are bound as one text, so that plan fits every buyer).
+//!   The buyer's id is read through a sub-select, `= (SELECT $1::bigint)`: Postgres
+//!   cannot see the value when it estimates, so the cached plan (the newest-first
+//!   index, whoever the buyer) costs the same as a fresh one and is kept. With a
+//!   plain `= $1` it saw that one buyer has 80,000 orders and another 20, and planned
+//!   every execution afresh: 47 µs of planning for 24 µs of reading, against 7 µs.
 //!   Measured with pgbench on one buyer's 20 orders among 15,000 (two cores): 8.8k
 //!   lists/s with the join, 15k with the two statements.
 //!
@@ -154,7 +159,7 @@ async fn in_two_statements<C: ConnectionTrait>(
 ) -> Result<Vec<OrderView>, ApiError> {
     let backend = DbBackend::Postgres;
     let sql = format!(
-        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.customer_account_id = $1 \
+        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.customer_account_id = (SELECT $1::bigint) \
          ORDER BY o.created_at DESC, o.id DESC"
     );
     let rows = account_rows(db, backend, sql, customer_account_id).await?;
