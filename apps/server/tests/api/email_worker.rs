@@ -445,15 +445,9 @@ async fn a_claim_reads_the_due_index_in_order_instead_of_sorting_the_backlog() {
 /// empty table: every claim is planned for the table as it is.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claims_on_postgres_are_planned_for_the_table_as_it_is_now() {
-    let (url, _guard) = crate::helpers::fresh_database().await;
-    if !url.starts_with("postgres") {
+    let Some((db, _guard)) = crate::helpers::postgres_on_one_connection().await else {
         return;
-    }
-    // One connection, so the prepared claim and the check below share it.
-    let db = paidloop_server::db::connect(&url, 1)
-        .await
-        .expect("connect");
-    paidloop_server::db::migrate_up(&db).await.expect("migrate");
+    };
     // Postgres tries a cached generic plan from the sixth execution of a statement on.
     for _ in 0..8 {
         assert!(

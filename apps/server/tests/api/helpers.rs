@@ -98,6 +98,21 @@ pub async fn fresh_database() -> (String, DbGuard) {
     }
 }
 
+/// A fresh, migrated Postgres database behind a pool of one connection, so that a
+/// statement prepared by the code under test and a look at `pg_prepared_statements`
+/// share a session; `None` when the tests run on SQLite.
+pub async fn postgres_on_one_connection() -> Option<(DatabaseConnection, DbGuard)> {
+    let (url, guard) = fresh_database().await;
+    if !url.starts_with("postgres") {
+        return None;
+    }
+    let db = paidloop_server::db::connect(&url, 1)
+        .await
+        .expect("connect");
+    paidloop_server::db::migrate_up(&db).await.expect("migrate");
+    Some((db, guard))
+}
+
 /// Settings for [`TestApp`]: environment overrides and the JWKS refetch interval.
 pub struct Spawn {
     env: HashMap<String, String>,

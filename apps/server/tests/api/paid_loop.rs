@@ -367,15 +367,9 @@ async fn the_order_list_is_the_callers_newest_first_with_a_fixed_query_count() {
 /// every execution afresh, which took longer than reading the list.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_reuses_one_plan_for_every_buyers_order_list() {
-    let (url, _guard) = crate::helpers::fresh_database().await;
-    if !url.starts_with("postgres") {
+    let Some((db, _guard)) = crate::helpers::postgres_on_one_connection().await else {
         return;
-    }
-    // One connection, so the prepared list and the check below share it.
-    let db = paidloop_server::db::connect(&url, 1)
-        .await
-        .expect("connect");
-    paidloop_server::db::migrate_up(&db).await.expect("migrate");
+    };
     db.execute_unprepared(
         "INSERT INTO profiles (id, clerk_user_id, email, first_name, last_name, image_url, \
          plan_tier, billing_features, is_active, metadata, created_at, updated_at) \
