@@ -17,6 +17,7 @@ pub mod error;
 pub mod group_commit;
 pub mod http;
 pub mod integrations;
+pub mod one_connection;
 pub mod openapi;
 pub mod routes;
 pub mod services;

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::db::WriteGate;
 use crate::http::rate_limit::RateLimiter;
 use crate::integrations::Integrations;
+use crate::one_connection::{OneConnection, StatementObserver};
 use crate::services::ai::ledger::LedgerGroups;
 use crate::services::catalog::cache::CatalogGeneration;
 use crate::services::orders::list_cache::OrderListCache;
@@ -56,9 +57,18 @@ pub struct AppState {
     pub dev_signer: Option<Arc<DevSigner>>,
     /// Clerk's Backend API; `Some` only when `CLERK_SECRET_KEY` is set.
     pub clerk_backend: Option<ClerkBackend>,
+    /// Sees each statement run on a [`OneConnection`] (`db`'s own statements go to its
+    /// metric callback); `None` unless set, as the tests do to count statements.
+    pub statement_observer: Option<StatementObserver>,
 }
 
 impl AppState {
+    /// One connection of [`AppState::db`]'s pool for a request's several reads (see
+    /// [`crate::one_connection`]), taken at its first statement.
+    pub fn one_connection(&self) -> OneConnection<'_> {
+        OneConnection::new(&self.db, self.statement_observer.as_ref())
+    }
+
     /// This state for one HTTP worker thread, with a Postgres pool of its own of
     /// `connections` (see [`crate::db::PoolPlan`] for why), opened in the background
     /// on this thread's runtime ([`crate::db::open_ahead`]); everything else is shared.

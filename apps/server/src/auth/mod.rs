@@ -1,4 +1,4 @@
-//! Who is calling: the `CurrentUser` extractor.
+//! Who is calling: the `CurrentUser` and `Session` extractors.
 //!
 //! A request is authenticated by a Clerk session JWT in `Authorization: Bearer …` or in
 //! the `__session` cookie. Cookie requests with an unsafe method must pass the CSRF check
@@ -16,6 +16,7 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use paidloop_clerk::{VerifiedClaims, parse_bearer};
+use sea_orm::ConnectionTrait;
 
 use crate::entities::{customer_accounts, profiles};
 use crate::error::ApiError;
@@ -85,6 +86,83 @@ fn extract_token(req: &HttpRequest) -> Result<Option<(String, TokenSource)>, Api
         .map(|v| (v, TokenSource::Cookie)))
 }
 
+/// The caller's verified session, before their profile and account are read.
+///
+/// [`CurrentUser`] is this and those rows, read through the pool. A handler that reads
+/// more after them takes a `Session` instead and reads the rows with [`Session::user`]
+/// on the connection it reads the rest on (see [`crate::one_connection`]).
+#[derive(Debug, Clone)]
+pub struct Session {
+    claims: VerifiedClaims,
+}
+
+impl Session {
+    /// The caller with their profile and account: from the identity cache, or synced
+    /// from the claims through `db`.
+    pub async fn user<C: ConnectionTrait>(
+        self,
+        state: &AppState,
+        db: &C,
+    ) -> Result<CurrentUser, ApiError> {
+        let claimed = ClaimedProfile::from_claims(&self.claims, &state.config.clerk.billing_claim);
+        let (profile, account) = match state.identities.get(&claimed) {
+            Some(rows) => rows,
+            None => {
+                let (profile, account) = identity::sync_from_claims(db, &claimed).await?;
+                state.identities.put(claimed, &profile, &account);
+                (profile, account)
+            }
+        };
+        Ok(CurrentUser {
+            claims: self.claims,
+            profile,
+            account,
+        })
+    }
+
+    /// Reads the token, checks CSRF for cookie requests with an unsafe method, and
+    /// verifies the token (unless the rate limiter already did).
+    async fn verify(req: &HttpRequest, state: &AppState) -> Result<Self, ApiError> {
+        let Some((token, source)) = extract_token(req)? else {
+            return Err(ApiError::Unauthorized(
+                "Authentication credentials were not provided.".into(),
+            ));
+        };
+        if matches!(source, TokenSource::Cookie) && !req.method().is_safe() {
+            csrf::check(req, &state.config)?;
+        }
+        let verified = req.extensions().get::<VerifiedSession>().cloned();
+        let claims = match verified {
+            Some(VerifiedSession(claims)) => claims,
+            None => state.verifier.verify(&token).await.map_err(|err| {
+                tracing::info!(reason = %err, "rejected session token");
+                ApiError::Unauthorized(err.to_string())
+            })?,
+        };
+        Ok(Self { claims })
+    }
+}
+
+/// The application state of the request's app.
+fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("application state missing".into()))
+}
+
+impl FromRequest for Session {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            Session::verify(&req, &state).await
+        })
+    }
+}
+
 impl FromRequest for CurrentUser {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -92,41 +170,9 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let Some((token, source)) = extract_token(&req)? else {
-                return Err(ApiError::Unauthorized(
-                    "Authentication credentials were not provided.".into(),
-                ));
-            };
-            if matches!(source, TokenSource::Cookie) && !req.method().is_safe() {
-                csrf::check(&req, &state.config)?;
-            }
-            let verified = req.extensions().get::<VerifiedSession>().cloned();
-            let claims = match verified {
-                Some(VerifiedSession(claims)) => claims,
-                None => state.verifier.verify(&token).await.map_err(|err| {
-                    tracing::info!(reason = %err, "rejected session token");
-                    ApiError::Unauthorized(err.to_string())
-                })?,
-            };
-            let claimed = ClaimedProfile::from_claims(&claims, &state.config.clerk.billing_claim);
-            let (profile, account) = match state.identities.get(&claimed) {
-                Some(rows) => rows,
-                None => {
-                    let (profile, account) =
-                        identity::sync_from_claims(&state.db, &claimed).await?;
-                    state.identities.put(claimed, &profile, &account);
-                    (profile, account)
-                }
-            };
-            Ok(CurrentUser {
-                claims,
-                profile,
-                account,
-            })
+            let state = app_state(&req)?;
+            let session = Session::verify(&req, &state).await?;
+            session.user(&state, &state.db).await
         })
     }
 }

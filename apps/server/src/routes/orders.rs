@@ -16,7 +16,7 @@ use subtle::ConstantTimeEq;
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Session};
 use crate::error::ApiError;
 use crate::http::json::JsonBody;
 use crate::openapi::errors::{ErrorDetail, ValidationErrors};
@@ -40,13 +40,16 @@ const SECRET_HEADER: &str = "x-order-confirm-secret";
     security(("bearer_jwt" = []), ("session_cookie" = [])),
     responses((status = 200, description = "The orders.", body = Vec<OrderView>)),
 )]
-pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
-    let account = user.account.id;
+pub async fn list(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, ApiError> {
+    // The caller's rows and the list are read on one connection: one hand-back to the
+    // pool instead of one per statement (see `one_connection`).
+    let db = state.one_connection();
+    let account = session.user(&state, &db).await?.account.id;
     let (stamp, now) = (state.order_lists.stamp(account), Instant::now());
     if let Some(body) = state.order_lists.get(account, stamp, now) {
         return Ok(json_response(body));
     }
-    let body = serde_json::to_vec(&orders::list(&state.db, account).await?)
+    let body = serde_json::to_vec(&orders::list(&db, account).await?)
         .map(Bytes::from)
         .map_err(|err| ApiError::Internal(format!("serialising the order list: {err}")))?;
     state.order_lists.put(account, body.clone(), stamp, now);

@@ -17,6 +17,7 @@ use paidloop_clerk::testing::{TestKey, TestKeys};
 use paidloop_server::app::{build_app, build_state};
 use paidloop_server::config::Config;
 use paidloop_server::db;
+use paidloop_server::one_connection::StatementObserver;
 use reqwest::{Method, RequestBuilder};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
@@ -184,20 +185,24 @@ impl Spawn {
             .await
             .expect("connect");
         db::migrate_up(&conn).await.expect("migrate");
-        // The server's handle counts its statements, for "no N+1" assertions, and
-        // keeps their texts, for assertions on what is prepared.
+        // The server counts its statements, for "no N+1" assertions, and keeps their
+        // texts, for assertions on what is prepared: those run through its pool handle
+        // and those run on a `OneConnection`.
         let queries = Arc::new(AtomicUsize::new(0));
         let statements = Arc::new(Mutex::new(HashSet::new()));
-        let mut server_conn = conn.clone();
         let (counter, texts) = (queries.clone(), statements.clone());
-        server_conn.set_metric_callback(move |info| {
+        let observer: StatementObserver = Arc::new(move |info| {
             counter.fetch_add(1, Ordering::SeqCst);
             texts
                 .lock()
                 .expect("statement texts")
                 .insert(info.statement.sql.clone());
         });
-        let state = build_state(config, server_conn, self.refetch).expect("state");
+        let mut server_conn = conn.clone();
+        let pool_observer = observer.clone();
+        server_conn.set_metric_callback(move |info| pool_observer(info));
+        let mut state = build_state(config, server_conn, self.refetch).expect("state");
+        state.statement_observer = Some(observer);
 
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
