@@ -8,7 +8,9 @@
 //! 14% of the server's CPU time on Postgres and 7% on SQLite.
 //!
 //! A [`OneConnection`] takes a connection from the pool at its first statement and
-//! gives it back when dropped, so such a request pays once.
+//! gives it back when dropped, so such a request pays once. The account lists read the
+//! caller's rows and their list on one (with [`crate::auth::Session`]), and a product
+//! detail its four statements.
 //!
 //! Use it for reads outside a transaction, and only where the request takes no other
 //! connection while it holds this one: a request holding one connection while waiting

@@ -7,7 +7,7 @@ use paidloop_clerk::BackendError;
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Session};
 use crate::error::ApiError;
 use crate::openapi::errors::ErrorDetail;
 use crate::services::billing::{reads, sync};
@@ -46,9 +46,11 @@ fn falsy(raw: Option<&str>) -> bool {
 )]
 pub async fn subscriptions(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: Session,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = reads::subscriptions(&state.db, user.account.id).await?;
+    let db = state.one_connection();
+    let account = session.user(&state, &db).await?.account.id;
+    let rows = reads::subscriptions(&db, account).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(SubscriptionView::from).collect::<Vec<_>>()))
 }
 
@@ -105,12 +107,14 @@ pub struct EntitlementsQuery {
 )]
 pub async fn entitlements(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: Session,
     query: web::Query<EntitlementsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
     let all = falsy(query.current.as_deref());
-    let rows = reads::entitlements(&state.db, user.account.id, all, now).await?;
+    let db = state.one_connection();
+    let account = session.user(&state, &db).await?.account.id;
+    let rows = reads::entitlements(&db, account, all, now).await?;
     Ok(HttpResponse::Ok().json(
         rows.iter()
             .map(|row| EntitlementView::new(row, now))

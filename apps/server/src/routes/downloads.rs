@@ -12,7 +12,7 @@ use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Session};
 use crate::error::ApiError;
 use crate::http::client_ip::public_origin;
 use crate::openapi::errors::ErrorDetail;
@@ -30,8 +30,10 @@ use crate::views::downloads::GrantView;
     security(("bearer_jwt" = []), ("session_cookie" = [])),
     responses((status = 200, description = "The grants.", body = Vec<GrantView>)),
 )]
-pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
-    let rows = downloads::list_grants(&state.db, user.account.id).await?;
+pub async fn list(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, ApiError> {
+    let db = state.one_connection();
+    let account = session.user(&state, &db).await?.account.id;
+    let rows = downloads::list_grants(&db, account).await?;
     let now = Utc::now();
     Ok(HttpResponse::Ok().json(
         rows.iter()

@@ -71,7 +71,8 @@ pub async fn detail(
     if let Some(body) = cache.detail(&slug, generation, now) {
         return Ok(ok(body));
     }
-    let detail = public::detail(&state.db, &slug).await?;
+    // Four statements on one connection: one hand-back to the pool (see `one_connection`).
+    let detail = public::detail(&state.one_connection(), &slug).await?;
     let body = json_body(&ProductDetailView::from(&detail))?;
     cache.store_detail(&slug, body.clone(), generation, now);
     Ok(ok(body))

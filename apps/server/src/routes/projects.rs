@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use utoipa::OpenApi;
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Session};
 use crate::error::ApiError;
 use crate::http::json::JsonBody;
 use crate::services::projects::{self, ProjectInput};
@@ -20,8 +20,10 @@ use crate::views::ProjectView;
     security(("bearer_jwt" = []), ("session_cookie" = [])),
     responses((status = 200, description = "The projects.", body = Vec<ProjectView>)),
 )]
-pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
-    let rows = projects::list(&state.db, user.profile.id).await?;
+pub async fn list(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, ApiError> {
+    let db = state.one_connection();
+    let owner = session.user(&state, &db).await?.profile.id;
+    let rows = projects::list(&db, owner).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(ProjectView::from).collect::<Vec<_>>()))
 }
 

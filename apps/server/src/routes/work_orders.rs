@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use utoipa::OpenApi;
 
-use crate::auth::CurrentUser;
+use crate::auth::Session;
 use crate::error::ApiError;
 use crate::services::downloads;
 use crate::state::AppState;
@@ -21,8 +21,10 @@ use crate::views::downloads::WorkOrderView;
     security(("bearer_jwt" = []), ("session_cookie" = [])),
     responses((status = 200, description = "The work orders.", body = Vec<WorkOrderView>)),
 )]
-pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, ApiError> {
-    let rows = downloads::list_work_orders(&state.db, user.account.id).await?;
+pub async fn list(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, ApiError> {
+    let db = state.one_connection();
+    let account = session.user(&state, &db).await?.account.id;
+    let rows = downloads::list_work_orders(&db, account).await?;
     let now = Utc::now();
     Ok(HttpResponse::Ok().json(
         rows.iter()
@@ -43,9 +45,9 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpR
 )]
 pub async fn bookings(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    session: Session,
 ) -> Result<HttpResponse, ApiError> {
-    list(state, user).await
+    list(state, session).await
 }
 
 /// This module's part of the document.

@@ -233,7 +233,10 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<PublicProduct>, ApiErro
 /// sellers publish the same slug, the older product wins); draft, archived or unknown is
 /// 404. Four statements.
 #[tracing::instrument(skip(db))]
-pub async fn detail(db: &DatabaseConnection, slug: &str) -> Result<PublicProductDetail, ApiError> {
+pub async fn detail<C: ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> Result<PublicProductDetail, ApiError> {
     let product = products::Entity::find()
         .filter(products::Column::Slug.eq(slug))
         .filter(products::Column::Visibility.eq(published()))
