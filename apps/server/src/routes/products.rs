@@ -1,7 +1,8 @@
 //! `products/`: the public catalog (no sign-in).
 //!
 //! Bodies are served from the per-worker [`PublicCatalogCache`] while the catalog has
-//! not changed on this instance and for at most `CATALOG_CACHE_SECONDS`; see that module.
+//! not changed on this instance, for `CATALOG_CACHE_SECONDS` (and, once expired, while
+//! one request reads it again); see that module.
 
 use std::time::Instant;
 
