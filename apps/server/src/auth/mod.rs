@@ -163,16 +163,16 @@ impl FromRequest for Session {
     }
 }
 
+/// A [`Session`] whose rows are read through the pool.
 impl FromRequest for CurrentUser {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let req = req.clone();
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let (session, state) = (Session::from_request(req, payload), app_state(req));
         Box::pin(async move {
-            let state = app_state(&req)?;
-            let session = Session::verify(&req, &state).await?;
-            session.user(&state, &state.db).await
+            let state = state?;
+            session.await?.user(&state, &state.db).await
         })
     }
 }
