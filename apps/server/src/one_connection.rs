@@ -22,7 +22,7 @@ use std::time::Instant;
 use sea_orm::metric::Info;
 use sea_orm::sqlx::pool::PoolConnection;
 use sea_orm::sqlx::query::Query;
-use sea_orm::sqlx::{self, AssertSqlSafe, IntoArguments, Postgres, Sqlite};
+use sea_orm::sqlx::{self, AssertSqlSafe, Executor, IntoArguments, Postgres, Sqlite};
 use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult,
     RuntimeErr, Statement, Values,
@@ -139,9 +139,15 @@ impl ConnectionTrait for OneConnection<'_> {
         self.observed(&stmt, started, result, DbErr::Exec)
     }
 
+    /// Runs `sql` unprepared (it may hold several statements), as sea-orm does.
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        let started = Instant::now();
+        let result = match &mut *self.held().await? {
+            Held::Sqlite(conn) => conn.execute(AssertSqlSafe(sql)).await.map(Into::into),
+            Held::Postgres(conn) => conn.execute(AssertSqlSafe(sql)).await.map(Into::into),
+        };
         let stmt = Statement::from_string(self.get_database_backend(), sql);
-        self.execute_raw(stmt).await
+        self.observed(&stmt, started, result, DbErr::Exec)
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {

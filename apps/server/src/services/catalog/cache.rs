@@ -76,7 +76,8 @@ impl Entry {
 
     /// The body to answer with: a fresh one, or an expired one while another request
     /// reads the catalog again (for at most `ttl`). `None` tells the caller to read it
-    /// (and, for an expired body of this generation, that the others wait on its read).
+    /// (and, for an expired body of this generation, that the others are answered with
+    /// the expired body meanwhile).
     fn serve(&mut self, ttl: Duration, generation: u64, now: Instant) -> Option<Bytes> {
         if self.generation != generation {
             return None;
