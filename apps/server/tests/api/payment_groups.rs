@@ -1,10 +1,14 @@
 //! Payment deliveries processed in groups: a burst of payments for many orders, with
-//! redeliveries and repeated reports, fulfils each order exactly once; one broken
+//! redeliveries and repeated reports, fulfils each order exactly once; each event's row
+//! ends with its own outcome (processed, ignored, or handled again); one broken
 //! payment in a burst fails alone; on Postgres, a group's statements have the same
 //! texts whatever its size, and its plan setting ends with its transaction.
 
+use paidloop_server::entities::webhook_events;
 use paidloop_server::{bulk, db};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Set, Statement, TransactionTrait,
+};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, body, fresh_database};
@@ -83,6 +87,97 @@ async fn a_burst_of_payments_fulfils_every_order_exactly_once() {
         .try_get::<i64>("", "n")
         .unwrap();
     assert_eq!(processed, 60, "every stored event is finished");
+}
+
+/// Every stored event's status, note and whether it has a processed time, by event id.
+async fn event_rows(app: &TestApp) -> std::collections::BTreeMap<String, (String, String, bool)> {
+    webhook_events::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            let finished = e.processed_at.is_some();
+            (e.event_id, (e.status, e.error_message, finished))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_event_of_a_burst_ends_with_its_own_outcome() {
+    let app = TestApp::spawn().await;
+    let price = kit(&app).await;
+    let mut orders = Vec::new();
+    for _ in 0..4 {
+        let created = order(&app, BUYER, price, 1).await;
+        orders.push(created["public_id"].as_str().unwrap().to_owned());
+    }
+    // An event stored before and never finished (its delivery failed): handled again.
+    let stuck = payment_attempt(&orders[3], "paid");
+    webhook_events::ActiveModel {
+        provider: Set("clerk".into()),
+        event_id: Set("msg_stuck".into()),
+        event_type: Set("paymentAttempt.updated".into()),
+        payload: Set(stuck.clone()),
+        status: Set("failed".into()),
+        error_message: Set("the database went away".into()),
+        received_at: Set(chrono::Utc::now()),
+        processed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let nobody = uuid::Uuid::new_v4().to_string();
+    let deliveries = vec![
+        ("msg_paid_0".to_owned(), payment_attempt(&orders[0], "paid")),
+        ("msg_paid_1".to_owned(), payment_attempt(&orders[1], "paid")),
+        (
+            "msg_declined".to_owned(),
+            payment_attempt(&orders[2], "failed"),
+        ),
+        ("msg_nobody".to_owned(), payment_attempt(&nobody, "paid")),
+        ("msg_stuck".to_owned(), stuck),
+    ];
+    let answers = burst(&app, &deliveries).await;
+    assert!(answers.iter().all(|(s, _)| *s == 200), "{answers:?}");
+    assert!(answers[3].1["ignored"].is_string(), "{answers:?}");
+
+    let processed = |note: &str| ("processed".to_owned(), note.to_owned(), true);
+    let rows = event_rows(&app).await;
+    assert_eq!(rows["msg_paid_0"], processed(""));
+    assert_eq!(rows["msg_paid_1"], processed(""));
+    assert_eq!(rows["msg_declined"], processed(""));
+    assert_eq!(
+        rows["msg_stuck"],
+        processed(""),
+        "the earlier error is cleared"
+    );
+    let (status, note, finished) = &rows["msg_nobody"];
+    assert_eq!((status.as_str(), finished), ("ignored", &true));
+    assert!(note.contains("no order"), "{note}");
+    for (n, expected) in [
+        (0, "fulfilled"),
+        (1, "fulfilled"),
+        (2, "pending_payment"),
+        (3, "fulfilled"),
+    ] {
+        assert_eq!(
+            order_status(&app, BUYER, &orders[n]).await["status"],
+            expected
+        );
+    }
+
+    // Delivered again, each finished event is answered `deduplicated` and left as is.
+    let again = burst(&app, &deliveries).await;
+    assert!(
+        again
+            .iter()
+            .all(|(s, a)| *s == 200 && a.get("deduplicated").is_some()),
+        "{again:?}"
+    );
+    assert_eq!(event_rows(&app).await, rows);
+    assert_eq!(app.count("download_grants").await, 6);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

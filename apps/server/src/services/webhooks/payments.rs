@@ -28,7 +28,7 @@ use paidloop_orders::{
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -133,8 +133,9 @@ impl GroupWrite for PaymentWrite {
 enum Step {
     /// Answered without work (a redelivery of a finished event).
     Done(Outcome),
-    /// To be handled, with the payment it reports.
-    Handle(PaymentEvent),
+    /// To be handled, with the payment it reports; `fresh`: its row was written by this
+    /// group, already marked `processed` (see [`record_events`]).
+    Handle { event: PaymentEvent, fresh: bool },
 }
 
 /// Records, handles and finishes the group's events in the caller's transaction.
@@ -147,7 +148,7 @@ async fn process(
     let events: Vec<&PaymentEvent> = steps
         .iter()
         .filter_map(|step| match step {
-            Step::Handle(event) => Some(event),
+            Step::Handle { event, .. } => Some(event),
             Step::Done(_) => None,
         })
         .collect();
@@ -164,7 +165,7 @@ async fn process(
     let mut checkouts: Vec<(i64, String)> = Vec::new();
     let mut confirming: HashSet<i64> = HashSet::new();
     for (delivery, step) in deliveries.iter().zip(&steps) {
-        let Step::Handle(event) = step else {
+        let Step::Handle { event, .. } = step else {
             handled.push(None);
             continue;
         };
@@ -241,10 +242,19 @@ async fn process(
 /// looks at those stored before: a finished one is a redelivery, answered
 /// `deduplicated`; one `received` or `failed` is handled again. A second delivery of an
 /// event within the group is a redelivery of the first.
+///
+/// New rows are written `processed` at once, the outcome of nearly every payment event:
+/// no other transaction sees them before the group commits, and the group commits only
+/// once every event is handled (else it rolls back and each delivery is processed on
+/// its own). So [`finish_events`] rewrites only the rows that end otherwise (ignored,
+/// or stored before), instead of every row: on Postgres each rewrite is a new row
+/// version with a new entry in each of the table's three indexes, as `status` is one of
+/// the indexed columns.
 async fn record_events(
     txn: &DatabaseTransaction,
     deliveries: &[PaymentDelivery],
 ) -> Result<Vec<Step>, ApiError> {
+    let now = Utc::now();
     let mut seen = HashSet::new();
     let first: Vec<bool> = deliveries
         .iter()
@@ -255,13 +265,15 @@ async fn record_events(
         .zip(&first)
         .filter(|(_, first)| **first)
         .map(|(d, _)| {
-            event_row(
+            let mut row = event_row(
                 &d.event_id,
                 &d.event_type,
                 &d.payload,
-                "received",
+                "processed",
                 String::new(),
-            )
+            );
+            row.processed_at = Set(Some(now));
+            row
         });
     let stored: HashSet<String> = bulk::insert_returning(
         txn,
@@ -309,7 +321,10 @@ async fn record_events(
                 Step::Done(Outcome::Deduplicated)
             } else {
                 let data = d.payload.get("data").unwrap_or(&Value::Null);
-                Step::Handle(PaymentEvent::read(d.kind.source, data))
+                Step::Handle {
+                    event: PaymentEvent::read(d.kind.source, data),
+                    fresh: stored.contains(&d.event_id),
+                }
             }
         })
         .collect())
@@ -406,7 +421,8 @@ async fn remember_checkouts(
 }
 
 /// Marks the handled events `processed` or `ignored` with their notes (one `UPDATE`
-/// per distinct outcome) and answers every delivery.
+/// per distinct outcome; none for rows this group wrote that ended `processed`, as
+/// [`record_events`] wrote them so) and answers every delivery.
 async fn finish_events(
     txn: &DatabaseTransaction,
     deliveries: &[PaymentDelivery],
@@ -419,21 +435,22 @@ async fn finish_events(
     for ((delivery, step), handled) in deliveries.iter().zip(steps).zip(handled) {
         let outcome = match (step, handled) {
             (Step::Done(outcome), _) => outcome.clone(),
-            (Step::Handle(_), Some(Handled::Processed)) => {
+            (Step::Handle { fresh: true, .. }, Some(Handled::Processed)) => Outcome::Processed,
+            (Step::Handle { .. }, Some(Handled::Processed)) => {
                 by_result
                     .entry(("processed", String::new()))
                     .or_default()
                     .push(&delivery.event_id);
                 Outcome::Processed
             }
-            (Step::Handle(_), Some(Handled::Ignored(why))) => {
+            (Step::Handle { .. }, Some(Handled::Ignored(why))) => {
                 by_result
                     .entry(("ignored", why.clone()))
                     .or_default()
                     .push(&delivery.event_id);
                 Outcome::Ignored(why)
             }
-            (Step::Handle(_), None) => {
+            (Step::Handle { .. }, None) => {
                 return Err(ApiError::Internal("a payment event was not handled".into()));
             }
         };
