@@ -1,7 +1,9 @@
 //! The Clerk webhook receiver: signature checks, once-only processing, user events.
 
 use chrono::Utc;
+use paidloop_server::entities::webhook_events;
 use reqwest::Method;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, WEBHOOK_SECRET, body};
@@ -164,6 +166,64 @@ async fn a_failing_handler_answers_500_stores_failed_and_is_retried() {
             .is_empty()
     );
     assert_eq!(app.count("profiles").await, 0);
+}
+
+/// The stored event's status, note and whether it has a processed time.
+async fn event_row(app: &TestApp, event_id: &str) -> (String, String, bool) {
+    let event = webhook_events::Entity::find()
+        .filter(webhook_events::Column::EventId.eq(event_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("event stored");
+    (
+        event.status,
+        event.error_message,
+        event.processed_at.is_some(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handled_events_are_stored_with_their_own_outcome() {
+    let app = TestApp::spawn().await;
+    let created = json!({"type": "user.created", "data": {"id": "user_outcome"}});
+    let gone = json!({"type": "user.deleted", "data": {"id": "user_never_seen", "deleted": true}});
+    // Stored before and never finished (its delivery failed): handled again.
+    let retried = json!({"type": "user.created", "data": {"id": "user_retried"}});
+    webhook_events::ActiveModel {
+        provider: Set("clerk".into()),
+        event_id: Set("msg_retried".into()),
+        event_type: Set("user.created".into()),
+        payload: Set(retried.clone()),
+        status: Set("failed".into()),
+        error_message: Set("the database went away".into()),
+        received_at: Set(Utc::now()),
+        processed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    for (id, event) in [
+        ("msg_created", &created),
+        ("msg_gone", &gone),
+        ("msg_retried", &retried),
+    ] {
+        assert_eq!(app.deliver(id, event).await.status().as_u16(), 200, "{id}");
+    }
+    let processed = ("processed".to_owned(), String::new(), true);
+    assert_eq!(event_row(&app, "msg_created").await, processed);
+    assert_eq!(
+        event_row(&app, "msg_retried").await,
+        processed,
+        "the old error is cleared"
+    );
+    let (status, note, finished) = event_row(&app, "msg_gone").await;
+    assert_eq!((status.as_str(), finished), ("ignored", true));
+    assert!(note.contains("no profile"), "{note}");
+    assert_eq!(app.count("profiles").await, 2);
+    let (_, again) = body(app.deliver("msg_created", &created).await).await;
+    assert!(again.get("deduplicated").is_some(), "{again}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

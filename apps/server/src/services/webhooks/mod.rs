@@ -111,7 +111,9 @@ pub async fn receive(
     }
     let turn = state.writes.enter().await;
     let txn = state.db.begin().await?;
-    let row = event_row(&event_id, &event_type, &payload, "received", String::new());
+    // Written `processed`, the usual outcome: no other transaction sees the row before
+    // the commit, so it is rewritten below only when the event ends otherwise.
+    let row = finished_row(&event_id, &event_type, &payload, "processed", String::new());
     let inserted = matches!(
         webhook_events::Entity::insert(row)
             .on_conflict_do_nothing_on([
@@ -152,14 +154,16 @@ pub async fn receive(
                 Handled::Processed => ("processed", String::new(), Outcome::Processed),
                 Handled::Ignored(why) => ("ignored", why.clone(), Outcome::Ignored(why)),
             };
-            webhook_events::Entity::update_many()
-                .col_expr(webhook_events::Column::Status, Expr::value(status))
-                .col_expr(webhook_events::Column::ErrorMessage, Expr::value(note))
-                .col_expr(webhook_events::Column::ProcessedAt, Expr::value(Utc::now()))
-                .filter(webhook_events::Column::Provider.eq(PROVIDER))
-                .filter(webhook_events::Column::EventId.eq(event_id.as_str()))
-                .exec(&txn)
-                .await?;
+            if !inserted || status != "processed" {
+                webhook_events::Entity::update_many()
+                    .col_expr(webhook_events::Column::Status, Expr::value(status))
+                    .col_expr(webhook_events::Column::ErrorMessage, Expr::value(note))
+                    .col_expr(webhook_events::Column::ProcessedAt, Expr::value(Utc::now()))
+                    .filter(webhook_events::Column::Provider.eq(PROVIDER))
+                    .filter(webhook_events::Column::EventId.eq(event_id.as_str()))
+                    .exec(&txn)
+                    .await?;
+            }
             txn.commit().await?;
             if matches!(
                 kind,
@@ -231,6 +235,20 @@ fn event_row(
     }
 }
 
+/// A `webhook_events` row for this delivery, finished now with `status` (`processed` or
+/// `ignored`).
+fn finished_row(
+    event_id: &str,
+    event_type: &str,
+    payload: &Value,
+    status: &str,
+    note: String,
+) -> webhook_events::ActiveModel {
+    let mut row = event_row(event_id, event_type, payload, status, note);
+    row.processed_at = Set(Some(Utc::now()));
+    row
+}
+
 /// The outcome of events that need no database work besides their own row.
 fn record_only(kind: ClerkEventType, event_type: &str) -> Option<Handled> {
     match kind {
@@ -258,8 +276,7 @@ async fn store_final(
         Handled::Processed => ("processed", String::new(), Outcome::Processed),
         Handled::Ignored(why) => ("ignored", why.clone(), Outcome::Ignored(why)),
     };
-    let mut row = event_row(event_id, event_type, payload, status, note);
-    row.processed_at = Set(Some(Utc::now()));
+    let row = finished_row(event_id, event_type, payload, status, note);
     let stored = state
         .event_recorder
         .record(&state.db, &state.writes, row)

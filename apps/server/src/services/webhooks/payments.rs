@@ -28,12 +28,12 @@ use paidloop_orders::{
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{Handled, Outcome, PROVIDER, event_row};
+use super::{Handled, Outcome, PROVIDER, finished_row};
 use crate::bulk::{self, any_of};
 use crate::entities::{orders, webhook_events};
 use crate::error::ApiError;
@@ -254,7 +254,6 @@ async fn record_events(
     txn: &DatabaseTransaction,
     deliveries: &[PaymentDelivery],
 ) -> Result<Vec<Step>, ApiError> {
-    let now = Utc::now();
     let mut seen = HashSet::new();
     let first: Vec<bool> = deliveries
         .iter()
@@ -265,15 +264,13 @@ async fn record_events(
         .zip(&first)
         .filter(|(_, first)| **first)
         .map(|(d, _)| {
-            let mut row = event_row(
+            finished_row(
                 &d.event_id,
                 &d.event_type,
                 &d.payload,
                 "processed",
                 String::new(),
-            );
-            row.processed_at = Set(Some(now));
-            row
+            )
         });
     let stored: HashSet<String> = bulk::insert_returning(
         txn,
