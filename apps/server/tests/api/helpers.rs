@@ -17,9 +17,10 @@ use paidloop_clerk::testing::{TestKey, TestKeys};
 use paidloop_server::app::{build_app, build_state};
 use paidloop_server::config::Config;
 use paidloop_server::db;
+use paidloop_server::entities::webhook_events;
 use paidloop_server::one_connection::StatementObserver;
 use reqwest::{Method, RequestBuilder};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -396,6 +397,25 @@ impl TestApp {
             .expect("a row");
         row.try_get::<i64>("", "n").expect("count")
     }
+}
+
+/// Stores `event` under `event_id` as `failed` with `error`, as a delivery whose
+/// handler failed leaves it, for tests that deliver it again.
+pub async fn store_failed_event(app: &TestApp, event_id: &str, event: &Value, error: &str) {
+    webhook_events::ActiveModel {
+        provider: Set("clerk".into()),
+        event_id: Set(event_id.into()),
+        event_type: Set(event["type"].as_str().unwrap_or_default().into()),
+        payload: Set(event.clone()),
+        status: Set("failed".into()),
+        error_message: Set(error.into()),
+        received_at: Set(Utc::now()),
+        processed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
 }
 
 /// Reads a response body as JSON, with the status for context.

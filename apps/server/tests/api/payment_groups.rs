@@ -6,12 +6,10 @@
 
 use paidloop_server::entities::webhook_events;
 use paidloop_server::{bulk, db};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, Set, Statement, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, TransactionTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, body, fresh_database};
+use crate::helpers::{TestApp, body, fresh_database, store_failed_event};
 use crate::loop_support::{asset, order, order_status, payment_attempt, price, product};
 
 const BUYER: &str = "user_burst";
@@ -114,20 +112,7 @@ async fn each_event_of_a_burst_ends_with_its_own_outcome() {
     }
     // An event stored before and never finished (its delivery failed): handled again.
     let stuck = payment_attempt(&orders[3], "paid");
-    webhook_events::ActiveModel {
-        provider: Set("clerk".into()),
-        event_id: Set("msg_stuck".into()),
-        event_type: Set("paymentAttempt.updated".into()),
-        payload: Set(stuck.clone()),
-        status: Set("failed".into()),
-        error_message: Set("the database went away".into()),
-        received_at: Set(chrono::Utc::now()),
-        processed_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    store_failed_event(&app, "msg_stuck", &stuck, "the database went away").await;
     let nobody = uuid::Uuid::new_v4().to_string();
     let deliveries = vec![
         ("msg_paid_0".to_owned(), payment_attempt(&orders[0], "paid")),

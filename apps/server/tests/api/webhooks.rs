@@ -3,10 +3,10 @@
 use chrono::Utc;
 use paidloop_server::entities::webhook_events;
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, WEBHOOK_SECRET, body};
+use crate::helpers::{TestApp, WEBHOOK_SECRET, body, store_failed_event};
 use crate::loop_support::{asset, order, order_status, payment_attempt, price, product};
 
 const BUYER: &str = "user_hook";
@@ -190,20 +190,7 @@ async fn handled_events_are_stored_with_their_own_outcome() {
     let gone = json!({"type": "user.deleted", "data": {"id": "user_never_seen", "deleted": true}});
     // Stored before and never finished (its delivery failed): handled again.
     let retried = json!({"type": "user.created", "data": {"id": "user_retried"}});
-    webhook_events::ActiveModel {
-        provider: Set("clerk".into()),
-        event_id: Set("msg_retried".into()),
-        event_type: Set("user.created".into()),
-        payload: Set(retried.clone()),
-        status: Set("failed".into()),
-        error_message: Set("the database went away".into()),
-        received_at: Set(Utc::now()),
-        processed_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    store_failed_event(&app, "msg_retried", &retried, "the database went away").await;
     for (id, event) in [
         ("msg_created", &created),
         ("msg_gone", &gone),
