@@ -20,7 +20,7 @@ use paidloop_server::db;
 use paidloop_server::entities::webhook_events;
 use paidloop_server::one_connection::StatementObserver;
 use reqwest::{Method, RequestBuilder};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, Set};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -397,6 +397,23 @@ impl TestApp {
             .expect("a row");
         row.try_get::<i64>("", "n").expect("count")
     }
+}
+
+/// Every stored webhook event's status, note and whether it has a processed time, by
+/// event id.
+pub async fn event_rows(
+    app: &TestApp,
+) -> std::collections::BTreeMap<String, (String, String, bool)> {
+    webhook_events::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            let finished = e.processed_at.is_some();
+            (e.event_id, (e.status, e.error_message, finished))
+        })
+        .collect()
 }
 
 /// Stores `event` under `event_id` as `failed` with `error`, as a delivery whose

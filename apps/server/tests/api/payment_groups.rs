@@ -4,12 +4,11 @@
 //! payment in a burst fails alone; on Postgres, a group's statements have the same
 //! texts whatever its size, and its plan setting ends with its transaction.
 
-use paidloop_server::entities::webhook_events;
 use paidloop_server::{bulk, db};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, body, fresh_database, store_failed_event};
+use crate::helpers::{TestApp, body, event_rows, fresh_database, store_failed_event};
 use crate::loop_support::{asset, order, order_status, payment_attempt, price, product};
 
 const BUYER: &str = "user_burst";
@@ -85,20 +84,6 @@ async fn a_burst_of_payments_fulfils_every_order_exactly_once() {
         .try_get::<i64>("", "n")
         .unwrap();
     assert_eq!(processed, 60, "every stored event is finished");
-}
-
-/// Every stored event's status, note and whether it has a processed time, by event id.
-async fn event_rows(app: &TestApp) -> std::collections::BTreeMap<String, (String, String, bool)> {
-    webhook_events::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| {
-            let finished = e.processed_at.is_some();
-            (e.event_id, (e.status, e.error_message, finished))
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,12 +1,10 @@
 //! The Clerk webhook receiver: signature checks, once-only processing, user events.
 
 use chrono::Utc;
-use paidloop_server::entities::webhook_events;
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, WEBHOOK_SECRET, body, store_failed_event};
+use crate::helpers::{TestApp, WEBHOOK_SECRET, body, event_rows, store_failed_event};
 use crate::loop_support::{asset, order, order_status, payment_attempt, price, product};
 
 const BUYER: &str = "user_hook";
@@ -168,21 +166,6 @@ async fn a_failing_handler_answers_500_stores_failed_and_is_retried() {
     assert_eq!(app.count("profiles").await, 0);
 }
 
-/// The stored event's status, note and whether it has a processed time.
-async fn event_row(app: &TestApp, event_id: &str) -> (String, String, bool) {
-    let event = webhook_events::Entity::find()
-        .filter(webhook_events::Column::EventId.eq(event_id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("event stored");
-    (
-        event.status,
-        event.error_message,
-        event.processed_at.is_some(),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn handled_events_are_stored_with_their_own_outcome() {
     let app = TestApp::spawn().await;
@@ -199,14 +182,11 @@ async fn handled_events_are_stored_with_their_own_outcome() {
         assert_eq!(app.deliver(id, event).await.status().as_u16(), 200, "{id}");
     }
     let processed = ("processed".to_owned(), String::new(), true);
-    assert_eq!(event_row(&app, "msg_created").await, processed);
-    assert_eq!(
-        event_row(&app, "msg_retried").await,
-        processed,
-        "the old error is cleared"
-    );
-    let (status, note, finished) = event_row(&app, "msg_gone").await;
-    assert_eq!((status.as_str(), finished), ("ignored", true));
+    let rows = event_rows(&app).await;
+    assert_eq!(rows["msg_created"], processed);
+    assert_eq!(rows["msg_retried"], processed, "the old error is cleared");
+    let (status, note, finished) = &rows["msg_gone"];
+    assert_eq!((status.as_str(), *finished), ("ignored", true));
     assert!(note.contains("no profile"), "{note}");
     assert_eq!(app.count("profiles").await, 2);
     let (_, again) = body(app.deliver("msg_created", &created).await).await;
