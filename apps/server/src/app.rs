@@ -103,6 +103,7 @@ pub fn build_state(
         http,
         dev_signer,
         clerk_backend,
+        reads: None,
         statement_observer: None,
     })
 }

@@ -36,7 +36,10 @@ pub const SQLITE_WAL_BACKSTOP_PAGES: u32 = 10_000;
 /// one-query request such as `me/` made two. Connections that sat idle
 /// long enough for a proxy, a pooler or the server to have dropped them are still
 /// checked.
-const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
+/// How long a request waits for a pooled connection before it fails.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens a pool on `url` (`sqlite://…` or `postgres://…`).
 ///
@@ -96,7 +99,7 @@ fn pool_options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .test_before_acquire_if_idle_for(PING_WHEN_IDLE_FOR)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {

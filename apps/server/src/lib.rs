@@ -19,6 +19,7 @@ pub mod http;
 pub mod integrations;
 pub mod one_connection;
 pub mod openapi;
+pub mod read_pool;
 pub mod routes;
 pub mod services;
 pub mod state;

@@ -15,12 +15,17 @@
 //! Use it for reads outside a transaction, and only where the request takes no other
 //! connection while it holds this one: a request holding one connection while waiting
 //! for a second could wait on a pool that every other request holds the same way.
+//!
+//! On Postgres a worker with a [`ReadPool`] takes the connection from it, and the
+//! hand-back costs nothing either (see [`crate::read_pool`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use sea_orm::metric::Info;
 use sea_orm::sqlx::pool::PoolConnection;
+use sea_orm::sqlx::postgres::PgConnection;
 use sea_orm::sqlx::query::Query;
 use sea_orm::sqlx::{self, AssertSqlSafe, Executor, IntoArguments, Postgres, Sqlite};
 use sea_orm::{
@@ -30,6 +35,8 @@ use sea_orm::{
 use sea_query_sqlx::SqlxValues;
 use tokio::sync::{Mutex, MutexGuard, OnceCell};
 
+use crate::read_pool::{ReadConnection, ReadPool};
+
 /// Sees every statement a [`OneConnection`] runs, as sea-orm's metric callback sees
 /// those run through the pool (the tests count statements with both).
 pub type StatementObserver = Arc<dyn Fn(&Info<'_>) + Send + Sync>;
@@ -37,33 +44,86 @@ pub type StatementObserver = Arc<dyn Fn(&Info<'_>) + Send + Sync>;
 /// A connection of `db`'s pool, taken at the first statement and kept until dropped.
 pub struct OneConnection<'a> {
     db: &'a DatabaseConnection,
+    reads: Option<&'a ReadPool>,
     observer: Option<&'a StatementObserver>,
     held: OnceCell<Mutex<Held>>,
+    /// A statement started and has not succeeded (it runs, was cut short or failed):
+    /// a read connection is then closed rather than handed back.
+    unsettled: AtomicBool,
 }
 
 /// The connection, once taken.
 enum Held {
     Sqlite(PoolConnection<Sqlite>),
-    Postgres(PoolConnection<Postgres>),
+    Postgres(PgHeld),
+}
+
+/// A Postgres connection of the worker's read pool, or else of `db`'s pool.
+enum PgHeld {
+    Read(ReadConnection),
+    Pooled(PoolConnection<Postgres>),
+}
+
+impl std::ops::Deref for PgHeld {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        match self {
+            PgHeld::Read(conn) => conn,
+            PgHeld::Pooled(conn) => conn,
+        }
+    }
+}
+
+impl std::ops::DerefMut for PgHeld {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        match self {
+            PgHeld::Read(conn) => conn,
+            PgHeld::Pooled(conn) => conn,
+        }
+    }
+}
+
+impl Drop for OneConnection<'_> {
+    fn drop(&mut self) {
+        // sqlx's pool tests what it is given back (and so recovers a connection cut
+        // short); the read pool does not.
+        if *self.unsettled.get_mut()
+            && let Some(Held::Postgres(PgHeld::Read(conn))) =
+                self.held.take().map(Mutex::into_inner)
+        {
+            conn.discard();
+        }
+    }
 }
 
 impl<'a> OneConnection<'a> {
-    /// A connection of `db`'s pool, not taken yet; `observer` sees each statement.
-    pub fn new(db: &'a DatabaseConnection, observer: Option<&'a StatementObserver>) -> Self {
+    /// A connection of `reads`, if given, else of `db`'s pool, not taken yet;
+    /// `observer` sees each statement.
+    pub fn new(
+        db: &'a DatabaseConnection,
+        reads: Option<&'a ReadPool>,
+        observer: Option<&'a StatementObserver>,
+    ) -> Self {
         Self {
             db,
+            reads,
             observer,
             held: OnceCell::new(),
+            unsettled: AtomicBool::new(false),
         }
     }
 
-    /// The held connection, taken from the pool by the first caller.
+    /// The held connection, taken from the pool by the first caller, for a statement
+    /// that starts now (see [`OneConnection::observed`]).
     async fn held(&self) -> Result<MutexGuard<'_, Held>, DbErr> {
         let held = self
             .held
             .get_or_try_init(|| async { Ok::<_, DbErr>(Mutex::new(self.take().await?)) })
             .await?;
-        Ok(held.lock().await)
+        let guard = held.lock().await;
+        self.unsettled.store(true, Ordering::Relaxed);
+        Ok(guard)
     }
 
     /// Takes a connection from the pool, naming a full or closed pool as sea-orm does.
@@ -73,14 +133,17 @@ impl<'a> OneConnection<'a> {
             sqlx::Error::PoolClosed => DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
             err => DbErr::Conn(RuntimeErr::SqlxError(Arc::new(err))),
         };
+        if let Some(reads) = self.reads {
+            return Ok(Held::Postgres(PgHeld::Read(reads.get().await?)));
+        }
         Ok(match self.db.get_database_backend() {
-            DbBackend::Postgres => Held::Postgres(
+            DbBackend::Postgres => Held::Postgres(PgHeld::Pooled(
                 self.db
                     .get_postgres_connection_pool()
                     .acquire()
                     .await
                     .map_err(acquire_err)?,
-            ),
+            )),
             _ => Held::Sqlite(
                 self.db
                     .get_sqlite_connection_pool()
@@ -91,7 +154,8 @@ impl<'a> OneConnection<'a> {
         })
     }
 
-    /// Tells the observer about `stmt`, run since `started`, and passes its result on.
+    /// Tells the observer about `stmt`, run since `started`, marks the connection
+    /// settled if it succeeded, and passes its result on.
     fn observed<T>(
         &self,
         stmt: &Statement,
@@ -99,6 +163,9 @@ impl<'a> OneConnection<'a> {
         result: Result<T, sqlx::Error>,
         to_db_err: fn(RuntimeErr) -> DbErr,
     ) -> Result<T, DbErr> {
+        if result.is_ok() {
+            self.unsettled.store(false, Ordering::Relaxed);
+        }
         if let Some(observe) = self.observer {
             observe(&Info {
                 elapsed: started.elapsed(),
@@ -195,7 +262,7 @@ mod tests {
             counter.fetch_add(1, Ordering::SeqCst);
         });
 
-        let one = OneConnection::new(&db, Some(&observer));
+        let one = OneConnection::new(&db, None, Some(&observer));
         all_idle(&pool).await;
         one.execute_unprepared("CREATE TABLE seen (x INTEGER)")
             .await

@@ -12,6 +12,7 @@ use crate::db::WriteGate;
 use crate::http::rate_limit::RateLimiter;
 use crate::integrations::Integrations;
 use crate::one_connection::{OneConnection, StatementObserver};
+use crate::read_pool::{ReadPool, reads_of};
 use crate::services::ai::ledger::LedgerGroups;
 use crate::services::catalog::cache::CatalogGeneration;
 use crate::services::orders::list_cache::OrderListCache;
@@ -27,6 +28,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The database pool.
     pub db: DatabaseConnection,
+    /// This worker's connections for reads outside transactions (Postgres workers;
+    /// see [`crate::read_pool`]); `None`: those read through `db`.
+    pub reads: Option<ReadPool>,
     /// Queues hot write paths on SQLite (see [`WriteGate`]).
     pub writes: WriteGate,
     /// Recently served order lists, per account (see `services::orders::list_cache`).
@@ -66,18 +70,34 @@ impl AppState {
     /// One connection of [`AppState::db`]'s pool for a request's several reads (see
     /// [`crate::one_connection`]), taken at its first statement.
     pub fn one_connection(&self) -> OneConnection<'_> {
-        OneConnection::new(&self.db, self.statement_observer.as_ref())
+        OneConnection::new(
+            &self.db,
+            self.reads.as_ref(),
+            self.statement_observer.as_ref(),
+        )
     }
 
-    /// This state for one HTTP worker thread, with a Postgres pool of its own of
-    /// `connections` (see [`crate::db::PoolPlan`] for why), opened in the background
-    /// on this thread's runtime ([`crate::db::open_ahead`]); everything else is shared.
-    /// Should that pool fail to open, the worker keeps the shared one and says so.
+    /// This state for one HTTP worker thread, with Postgres pools of its own sharing
+    /// `connections` (see [`crate::db::PoolPlan`] for why): one for transactions and,
+    /// from a share of two or more, one for reads ([`crate::read_pool`]), both opened
+    /// in the background on this thread's runtime ([`crate::db::open_ahead`]);
+    /// everything else is shared. Should the pools fail to open, the worker keeps the
+    /// shared one and says so.
     pub fn for_worker(&self, connections: u32) -> AppState {
-        match crate::db::worker_pool(&self.config.app.database_url, connections) {
+        let reads = reads_of(connections);
+        let writes = connections - reads;
+        match crate::db::worker_pool(&self.config.app.database_url, writes) {
             Ok(db) => {
-                crate::db::open_ahead(&db, connections);
-                AppState { db, ..self.clone() }
+                crate::db::open_ahead(&db, writes);
+                let reads = ReadPool::new(&db, reads);
+                if let Some(reads) = &reads {
+                    reads.open_ahead();
+                }
+                AppState {
+                    db,
+                    reads,
+                    ..self.clone()
+                }
             }
             Err(err) => {
                 tracing::warn!(error = %err, "an HTTP worker keeps the shared database pool");

@@ -88,7 +88,7 @@ fn extract_token(req: &HttpRequest) -> Result<Option<(String, TokenSource)>, Api
 
 /// The caller's verified session, before their profile and account are read.
 ///
-/// [`CurrentUser`] is this and those rows, read through the pool. A handler that reads
+/// [`CurrentUser`] is this and those rows, read on a connection of their own. A handler that reads
 /// more after them takes a `Session` instead and reads the rows with [`Session::user`]
 /// on the connection it reads the rest on (see [`crate::one_connection`]).
 #[derive(Debug, Clone)]
@@ -163,7 +163,8 @@ impl FromRequest for Session {
     }
 }
 
-/// A [`Session`] whose rows are read through the pool.
+/// A [`Session`] whose rows are read on a connection of their own
+/// ([`AppState::one_connection`]), given back before the handler runs.
 impl FromRequest for CurrentUser {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -172,7 +173,8 @@ impl FromRequest for CurrentUser {
         let (session, state) = (Session::from_request(req, payload), app_state(req));
         Box::pin(async move {
             let state = state?;
-            session.await?.user(&state, &state.db).await
+            let session = session.await?;
+            session.user(&state, &state.one_connection()).await
         })
     }
 }

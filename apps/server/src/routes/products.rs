@@ -47,7 +47,7 @@ pub async fn list(
     if let Some(body) = cache.list(generation, now) {
         return Ok(ok(body));
     }
-    let items = public::list(&state.db).await?;
+    let items = public::list(&state.one_connection()).await?;
     let body = json_body(&items.iter().map(ProductListView::from).collect::<Vec<_>>())?;
     cache.store_list(body.clone(), generation, now);
     Ok(ok(body))

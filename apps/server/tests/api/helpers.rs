@@ -19,6 +19,7 @@ use paidloop_server::config::Config;
 use paidloop_server::db;
 use paidloop_server::entities::webhook_events;
 use paidloop_server::one_connection::StatementObserver;
+use paidloop_server::read_pool::ReadPool;
 use reqwest::{Method, RequestBuilder};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, Set};
 use serde_json::{Value, json};
@@ -204,6 +205,9 @@ impl Spawn {
         server_conn.set_metric_callback(move |info| pool_observer(info));
         let mut state = build_state(config, server_conn, self.refetch).expect("state");
         state.statement_observer = Some(observer);
+        // On Postgres, reads outside transactions take a read pool's connections, as
+        // they do on a served worker (`None` on SQLite).
+        state.reads = ReadPool::new(&conn, 2);
 
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();

@@ -278,3 +278,87 @@ async fn a_worker_opens_its_connections_ahead() {
         db.close().await.expect("close");
     });
 }
+
+/// The backend process serving `one`'s connection.
+async fn backend_pid(one: &paidloop_server::one_connection::OneConnection<'_>) -> i32 {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    one.query_one_raw(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT pg_backend_pid()",
+    ))
+    .await
+    .expect("pid")
+    .expect("a row")
+    .try_get_by_index(0)
+    .expect("an int")
+}
+
+/// A worker's read connection goes back to its pool as it is and serves the next
+/// request; one whose statement failed, or was cut short when its request went away,
+/// is closed instead, and the next request gets a new one that answers at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_connections_are_reused_unless_a_statement_failed_or_was_cut_short() {
+    use paidloop_server::db::worker_pool;
+    use paidloop_server::one_connection::OneConnection;
+    use paidloop_server::read_pool::ReadPool;
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use std::time::{Duration, Instant};
+
+    let (url, _guard) = crate::helpers::fresh_database().await;
+    if url.starts_with("sqlite:") {
+        let db = paidloop_server::db::connect(&url, 1).await.expect("sqlite");
+        assert!(ReadPool::new(&db, 2).is_none(), "SQLite has no read pool");
+        return;
+    }
+    on_a_worker_thread(move || async move {
+        let db = worker_pool(&url, 1).expect("worker pool");
+        assert!(ReadPool::new(&db, 0).is_none());
+        let reads = ReadPool::new(&db, 1).expect("a read pool");
+        let sql = |text: &str| Statement::from_string(DbBackend::Postgres, text);
+
+        let first = backend_pid(&OneConnection::new(&db, Some(&reads), None)).await;
+        let again = backend_pid(&OneConnection::new(&db, Some(&reads), None)).await;
+        assert_eq!(first, again, "the one read connection served both");
+        assert_eq!(reads.size(), 1);
+        assert_eq!(
+            db.get_postgres_connection_pool().size(),
+            0,
+            "reads never touched the worker's other pool"
+        );
+
+        let failing = OneConnection::new(&db, Some(&reads), None);
+        assert!(
+            failing
+                .query_all_raw(sql("SELECT * FROM nowhere"))
+                .await
+                .is_err()
+        );
+        drop(failing);
+        let after_failure = backend_pid(&OneConnection::new(&db, Some(&reads), None)).await;
+        assert_ne!(
+            after_failure, first,
+            "a failed statement's connection is closed"
+        );
+
+        let cut = OneConnection::new(&db, Some(&reads), None);
+        let slept = tokio::time::timeout(
+            Duration::from_millis(200),
+            cut.execute_unprepared("SELECT pg_sleep(5)"),
+        )
+        .await;
+        assert!(slept.is_err(), "the statement was cut short");
+        drop(cut);
+        let started = Instant::now();
+        let after_cut = backend_pid(&OneConnection::new(&db, Some(&reads), None)).await;
+        assert_ne!(
+            after_cut, after_failure,
+            "a cut-short statement's connection is closed"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the next request did not wait for the sleep: {:?}",
+            started.elapsed()
+        );
+    });
+}

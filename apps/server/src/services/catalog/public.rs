@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use paidloop_catalog::{AmountCents, PriceFacts, Visibility, choose_public_price};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DerivePartialModel, EntityTrait,
-    QueryFilter, QueryOrder, QueryResult, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, DerivePartialModel, EntityTrait, QueryFilter,
+    QueryOrder, QueryResult, Statement,
 };
 use serde_json::Value;
 
@@ -206,7 +206,7 @@ fn price(row: &QueryResult, at: usize) -> Result<Option<PublicPriceRow>, sea_orm
 /// on SQLite, and bytes on the wire on Postgres. With three prices a product, reading
 /// them all took half of the list's time on SQLite (bench: 1.9k → 4.0k lists/s).
 #[tracing::instrument(skip(db))]
-pub async fn list(db: &DatabaseConnection) -> Result<Vec<PublicProduct>, ApiError> {
+pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<PublicProduct>, ApiError> {
     let backend = db.get_database_backend();
     let visibility = match backend {
         DbBackend::Postgres => "$1",
