@@ -132,6 +132,8 @@ pub const SQLITE_CONNECTIONS_PER_WORKER: u32 = 2;
 /// The process still opens at most `DATABASE_MAX_CONNECTIONS`: each worker gets an
 /// equal share, and the start-up pool (migrations, the email worker) keeps the rest,
 /// at least one. When there are too few to give every worker one, there is one pool.
+/// A worker splits its share between transactions and reads outside them
+/// ([`crate::read_pool::reads_of`]).
 ///
 /// On SQLite the one pool holds at most [`SQLITE_CONNECTIONS_PER_WORKER`] per worker
 /// thread, however high the setting: SQLite writes one transaction at a time and reads
