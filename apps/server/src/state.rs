@@ -67,8 +67,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// One connection of [`AppState::db`]'s pool for a request's several reads (see
-    /// [`crate::one_connection`]), taken at its first statement.
+    /// One connection for a request's several reads (see [`crate::one_connection`]),
+    /// taken at its first statement: from this worker's read pool if it has one, else
+    /// from [`AppState::db`]'s.
     pub fn one_connection(&self) -> OneConnection<'_> {
         OneConnection::new(
             &self.db,

@@ -88,9 +88,10 @@ fn extract_token(req: &HttpRequest) -> Result<Option<(String, TokenSource)>, Api
 
 /// The caller's verified session, before their profile and account are read.
 ///
-/// [`CurrentUser`] is this and those rows, read on a connection of their own. A handler that reads
-/// more after them takes a `Session` instead and reads the rows with [`Session::user`]
-/// on the connection it reads the rest on (see [`crate::one_connection`]).
+/// [`CurrentUser`] is this and those rows, read on a connection of their own. A
+/// handler that reads more after them takes a `Session` instead and reads the rows
+/// with [`Session::user`] on the connection it reads the rest on (see
+/// [`crate::one_connection`]).
 #[derive(Debug, Clone)]
 pub struct Session {
     claims: VerifiedClaims,
